@@ -1,0 +1,125 @@
+// `npm run bench`: Warren's SSH forwards against OpenSSH's `ssh -N -L` to the same sshd, in the same
+// run, plus the daemon's own figures. Prints figures and ratios; asserts nothing (targets are in
+// the issue; the note records what this printed).
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createClient, type ForwardEvent } from '../src-shared/api/index.js';
+import { SocketCarrier } from '../src-main/cli/socket-carrier.js';
+import { warrenPaths } from '../src-main/paths.js';
+import { canConnect, freePort, waitFor } from '../e2e/fixtures/ports.js';
+import { startSshd } from '../e2e/fixtures/sshd.js';
+import { makeTempDir } from '../e2e/fixtures/tmp.js';
+import { cliEnv, repoRoot } from '../e2e/integration/helpers/daemon.js';
+import { startEchoServer } from '../e2e/integration/helpers/echo-server.js';
+import { cpuSeconds, percentile, pingPong, rssMiB, setupTimes, throughput } from './measure.js';
+
+const MB = 1024 * 1024;
+const quick = process.argv.includes('--quick');
+const BYTES = (quick ? 32 : 256) * MB;
+const ROUNDS = quick ? 300 : 2000;
+
+function row(name: string, warren: number, ssh: number | undefined, unit: string, better: 'higher' | 'lower'): void {
+  const ratio = ssh === undefined ? '' : better === 'higher' ? `${(warren / ssh).toFixed(2)}× ssh -L` : `${(ssh / warren).toFixed(2)}× ssh -L (speed)`;
+  const anchor = ssh === undefined ? '' : `${ssh.toFixed(2)} ${unit}`;
+  console.log(`${name.padEnd(34)} ${`${warren.toFixed(2)} ${unit}`.padEnd(16)} ${anchor.padEnd(16)} ${ratio}`);
+}
+
+async function main(): Promise<void> {
+  const sshd = await startSshd();
+  const home = await makeTempDir('warren-bench-');
+  const echo = await startEchoServer();
+  const procs: ChildProcess[] = [];
+  try {
+    // Anchor: OpenSSH's client, same sshd, same keys, same echo server.
+    const sshPort = await freePort();
+    const ssh = spawn('ssh', ['-N', '-F', sshd.sshConfigPath, '-o', 'ExitOnForwardFailure=yes', '-L', `127.0.0.1:${sshPort}:127.0.0.1:${echo.port}`, 'fixture'], {
+      stdio: 'ignore',
+    });
+    procs.push(ssh);
+    await waitFor(() => canConnect(sshPort), 'ssh -L listening', 15_000);
+
+    // Warren: the built daemon, as users run it.
+    const daemon = spawn(process.execPath, [path.join(repoRoot, 'dist/src-main/cli/warren.js'), 'daemon', 'run'], {
+      env: cliEnv(home.path, sshd.sshConfigPath),
+      stdio: 'ignore',
+    });
+    procs.push(daemon);
+    const paths = warrenPaths(home.path);
+    await waitFor(async () => (await import('node:fs')).existsSync(paths.socket), 'daemon socket', 30_000);
+    const carrier = await SocketCarrier.connect({ socketPath: paths.socket, timeoutMs: 60_000 });
+    const client = createClient(carrier);
+    const wPort = await freePort();
+    await client.call('forward.add', { name: 'bench', host: 'fixture', type: 'local', local_port: wPort, remote_host: '127.0.0.1', remote_port: echo.port });
+    await client.call('forward.start', { name: 'bench' });
+
+    console.log(`Warren vs OpenSSH ssh -N -L, same sshd on 127.0.0.1 (${quick ? 'quick' : 'full'} run, ${BYTES / MB} MB per throughput run)`);
+    console.log(`${'measure'.padEnd(34)} ${'warren'.padEnd(16)} ${'ssh -L'.padEnd(16)} ratio`);
+    // Warm both paths once so JIT and TCP windows don't favour the second.
+    await throughput(wPort, 8 * MB, 1);
+    await throughput(sshPort, 8 * MB, 1);
+    row('throughput, 1 stream', await throughput(wPort, BYTES, 1), await throughput(sshPort, BYTES, 1), 'MB/s', 'higher');
+    row('throughput, 8 streams', await throughput(wPort, BYTES, 8), await throughput(sshPort, BYTES, 8), 'MB/s', 'higher');
+    const wp = await pingPong(wPort, ROUNDS);
+    const sp = await pingPong(sshPort, ROUNDS);
+    row('64 B round trip p50', percentile(wp, 50), percentile(sp, 50), 'ms', 'lower');
+    row('64 B round trip p99', percentile(wp, 99), percentile(sp, 99), 'ms', 'lower');
+    const ws = await setupTimes(wPort, quick ? 50 : 200);
+    const ss = await setupTimes(sshPort, quick ? 50 : 200);
+    row('new connection setup p50', percentile(ws, 50), percentile(ss, 50), 'ms', 'lower');
+
+    // API round trip.
+    const api: number[] = [];
+    for (let i = 0; i < (quick ? 300 : 2000); i++) {
+      const t0 = performance.now();
+      await client.call('daemon.status');
+      api.push(performance.now() - t0);
+    }
+    row('API round trip p50 (daemon.status)', percentile(api, 50), undefined, 'ms', 'lower');
+    row('API round trip p99 (daemon.status)', percentile(api, 99), undefined, 'ms', 'lower');
+
+    // Idle cost with 10 active forwards (each with its own port; one shared SSH connection).
+    for (let i = 0; i < 9; i++) {
+      const p = await freePort();
+      await client.call('forward.add', { name: `idle${i}`, host: 'fixture', type: 'local', local_port: p, remote_host: '127.0.0.1', remote_port: echo.port });
+      await client.call('forward.start', { name: `idle${i}` });
+    }
+    await carrier.close(); // no subscribed client: the daemon alone
+    await new Promise((r) => setTimeout(r, 2000));
+    const idleSecs = quick ? 10 : 30;
+    const c0 = cpuSeconds(daemon.pid!);
+    await new Promise((r) => setTimeout(r, idleSecs * 1000));
+    const cpuPct = ((cpuSeconds(daemon.pid!) - c0) / idleSecs) * 100;
+    const sshRss = rssMiB(ssh.pid!);
+    row('idle CPU, 10 forwards (% of a core)', cpuPct, undefined, '%', 'lower');
+    row('RSS, 10 forwards', rssMiB(daemon.pid!), sshRss, 'MiB', 'lower');
+
+    // Disconnect detection: kill the sshd process serving the session, time until `reconnecting`.
+    const c2 = await SocketCarrier.connect({ socketPath: paths.socket, timeoutMs: 60_000 });
+    const client2 = createClient(c2);
+    const seen = new Promise<number>((resolve) => {
+      client2.on('event.forward', (e: ForwardEvent) => {
+        if (e.name === 'bench' && e.type === 'reconnecting') resolve(performance.now());
+      });
+    });
+    await client2.call('events.subscribe', { types: ['forward'] });
+    const killedAt = performance.now();
+    await sshd.killSessions();
+    const detectedAt = await Promise.race([seen, new Promise<number>((r) => setTimeout(() => r(NaN), 15_000))]);
+    row('disconnect detection (sshd killed)', detectedAt - killedAt, undefined, 'ms', 'lower');
+    await c2.close();
+    console.log('goals: throughput ≥ 0.8× ssh -L; detection ≤ 5000 ms (aim ≤ 2000); idle CPU ≤ 0.5 %; RSS ≤ 100 MiB; API p99 ≤ 10 ms');
+  } finally {
+    for (const p of procs) p.kill('SIGTERM');
+    await echo.close();
+    await sshd.stop();
+    await home.remove();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

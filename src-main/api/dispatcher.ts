@@ -1,0 +1,143 @@
+// One dispatcher for every door: method name → zod-validated params → handler → validated result.
+// Errors cross as data ({ code, message, data }); nothing a client sends can throw out of here.
+import {
+  ErrorCode,
+  WarrenError,
+  errorResponse,
+  isMethodName,
+  methods,
+  okResponse,
+  requestSchema,
+  type MethodName,
+  type NotificationName,
+  type NotificationPayload,
+  type ParsedParamsOf,
+  type RequestId,
+  type ResultOf,
+  type RpcError,
+  type RpcResponse,
+} from '../../src-shared/api/index.js';
+
+/** Who is calling: one per connection (socket line stream, WebSocket, renderer frame). */
+export interface ClientContext {
+  readonly clientId: string;
+  readonly door: 'ipc' | 'socket' | 'websocket' | 'internal';
+  /** Deliver a notification to this client. Must never throw. */
+  notify<N extends NotificationName>(name: N, payload: NotificationPayload<N>): void;
+}
+
+export type Handler<M extends MethodName> = (params: ParsedParamsOf<M>, ctx: ClientContext) => Promise<ResultOf<M>> | ResultOf<M>;
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+export interface DispatcherLog {
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+function formatZodIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+export class Dispatcher {
+  private readonly clients = new Set<string>();
+  private readonly releaseHooks = new Set<(clientId: string) => void>();
+
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly log?: DispatcherLog,
+  ) {}
+
+  /** Doors call this when a client connects, so daemon.status can count them. */
+  attachClient(clientId: string): void {
+    this.clients.add(clientId);
+  }
+
+  /** Doors call this when a client goes away: its subscriptions and other per-client state end. */
+  releaseClient(clientId: string): void {
+    this.clients.delete(clientId);
+    for (const hook of this.releaseHooks) hook(clientId);
+  }
+
+  onClientReleased(hook: (clientId: string) => void): () => void {
+    this.releaseHooks.add(hook);
+    return () => this.releaseHooks.delete(hook);
+  }
+
+  get connectedClients(): number {
+    return this.clients.size;
+  }
+
+  /** Call a method with already-typed params (for in-process callers such as the tray). */
+  async call<M extends MethodName>(method: M, params: unknown, ctx: ClientContext): Promise<ResultOf<M>> {
+    const spec = methods[method];
+    const parsed = spec.params.safeParse(params ?? {});
+    if (!parsed.success)
+      throw new WarrenError(ErrorCode.InvalidParams, `invalid params for ${method}: ${formatZodIssues(parsed.error.issues)}`);
+    const handler = this.handlers[method] as Handler<M>;
+    const result = await handler(parsed.data as ParsedParamsOf<M>, ctx);
+    return result;
+  }
+
+  /**
+   * Handle one decoded JSON value (a request, a notification or a batch). Returns what to send back,
+   * or null when nothing is owed (notifications).
+   */
+  async handleMessage(message: unknown, ctx: ClientContext): Promise<RpcResponse | RpcResponse[] | null> {
+    if (Array.isArray(message)) {
+      if (message.length === 0) return errorResponse(null, { code: ErrorCode.InvalidRequest, message: 'empty batch' });
+      const out = (await Promise.all(message.map((m) => this.handleOne(m, ctx)))).filter((r): r is RpcResponse => r !== null);
+      return out.length ? out : null;
+    }
+    return this.handleOne(message, ctx);
+  }
+
+  /** Decode one line/frame of text and handle it. Parse errors get -32700 with id null. */
+  async handleText(text: string, ctx: ClientContext): Promise<RpcResponse | RpcResponse[] | null> {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch (e) {
+      return errorResponse(null, { code: ErrorCode.ParseError, message: `parse error: ${(e as Error).message}` });
+    }
+    return this.handleMessage(message, ctx);
+  }
+
+  private async handleOne(message: unknown, ctx: ClientContext): Promise<RpcResponse | null> {
+    const req = requestSchema.safeParse(message);
+    if (!req.success) {
+      const id = extractId(message);
+      return errorResponse(id, {
+        code: ErrorCode.InvalidRequest,
+        message: `invalid request: ${formatZodIssues(req.error.issues)}`,
+      });
+    }
+    const { id, method, params } = req.data;
+    const isNotification = id === undefined;
+    const respond = (r: RpcResponse): RpcResponse | null => (isNotification ? null : r);
+    if (!isMethodName(method))
+      return respond(errorResponse(id ?? null, { code: ErrorCode.MethodNotFound, message: `method not found: ${method}` }));
+    if (Array.isArray(params))
+      return respond(
+        errorResponse(id ?? null, { code: ErrorCode.InvalidParams, message: `${method} takes named params (an object), not an array` }),
+      );
+    try {
+      const result = await this.call(method, params ?? {}, ctx);
+      return respond(okResponse(id ?? null, result));
+    } catch (e) {
+      return respond(errorResponse(id ?? null, this.toRpcError(e, method)));
+    }
+  }
+
+  toRpcError(e: unknown, method: string): RpcError {
+    if (e instanceof WarrenError) return e.toRpc();
+    this.log?.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e), method }, 'handler failed');
+    return { code: ErrorCode.InternalError, message: `internal error in ${method}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+function extractId(message: unknown): RequestId {
+  if (message && typeof message === 'object' && 'id' in message) {
+    const id = (message as { id: unknown }).id;
+    if (typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id))) return id;
+  }
+  return null;
+}

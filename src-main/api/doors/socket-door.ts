@@ -1,0 +1,118 @@
+// JSON-RPC 2.0 on $WARREN_HOME/warren.sock (0600): one JSON message per line. Bad input gets a
+// JSON-RPC error on that connection only; nothing a client does can stop the others being served.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import { ErrorCode, errorResponse, type NotificationName, type NotificationPayload } from '../../../src-shared/api/index.js';
+import type { ClientContext, Dispatcher } from '../dispatcher.js';
+import { LineSplitter } from './line-splitter.js';
+
+export const MAX_LINE_BYTES = 1024 * 1024;
+/** A client that doesn't read its notifications is cut off before it eats our memory. */
+const MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
+
+export interface SocketDoor {
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+export interface SocketDoorLog {
+  warn(o: object, m: string): void;
+}
+
+/** Is something answering on this socket path? */
+export function probeSocket(path: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(path);
+    const done = (v: boolean): void => {
+      clearTimeout(t);
+      s.destroy();
+      resolve(v);
+    };
+    const t = setTimeout(() => done(false), timeoutMs);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+export async function startSocketDoor(path: string, dispatcher: Dispatcher, log?: SocketDoorLog): Promise<SocketDoor> {
+  if (fs.existsSync(path)) {
+    if (await probeSocket(path))
+      throw new Error(`another Warren is already serving ${path}: stop it with \`warren daemon stop\` (or quit the Warren app) first`);
+    fs.unlinkSync(path); // stale, left by a crash
+  }
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    const clientId = `socket-${randomUUID()}`;
+    const send = (obj: unknown): void => {
+      if (socket.destroyed || !socket.writable) return;
+      if (socket.writableLength > MAX_PENDING_WRITE_BYTES) {
+        log?.warn({ client: clientId }, 'client does not read its messages; disconnecting it');
+        socket.destroy();
+        return;
+      }
+      socket.write(JSON.stringify(obj) + '\n');
+    };
+    const ctx: ClientContext = {
+      clientId,
+      door: 'socket',
+      notify<N extends NotificationName>(method: N, params: NotificationPayload<N>) {
+        send({ jsonrpc: '2.0', method, params });
+      },
+    };
+    dispatcher.attachClient(clientId);
+    const splitter = new LineSplitter(MAX_LINE_BYTES);
+    let overflowReported = false;
+    socket.on('data', (chunk: Buffer) => {
+      for (const ev of splitter.push(chunk)) {
+        if (ev.kind === 'overflow') {
+          if (!overflowReported)
+            send(errorResponse(null, { code: ErrorCode.InvalidRequest, message: `request too large (over ${MAX_LINE_BYTES} bytes); send one JSON message per line` }));
+          overflowReported = false;
+          continue;
+        }
+        void dispatcher.handleText(ev.text, ctx).then((reply) => {
+          if (reply !== null) send(reply);
+        });
+      }
+      // Answer an over-long line as soon as it crosses the cap, not only when its newline arrives.
+      if (splitter.overflowing && !overflowReported) {
+        overflowReported = true;
+        send(errorResponse(null, { code: ErrorCode.InvalidRequest, message: `request too large (over ${MAX_LINE_BYTES} bytes); send one JSON message per line` }));
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      dispatcher.releaseClient(clientId);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    // Create the socket file 0600 from the start: no window in which others can connect.
+    const oldUmask = process.umask(0o177);
+    server.once('error', (e) => {
+      process.umask(oldUmask);
+      reject(e);
+    });
+    server.listen(path, () => {
+      process.umask(oldUmask);
+      server.removeAllListeners('error');
+      resolve();
+    });
+  });
+  fs.chmodSync(path, 0o600);
+  server.on('error', (e) => log?.warn({ err: e.message }, 'socket door error'));
+  return {
+    path,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      try {
+        fs.unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}

@@ -1,0 +1,219 @@
+// Wires the engine to its store, transports and doors, and owns the order of start and stop.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Dispatcher } from './api/dispatcher.js';
+import { startBrowserDoor, type BrowserDoor } from './api/doors/browser-door.js';
+import { startSocketDoor, type SocketDoor } from './api/doors/socket-door.js';
+import { createHandlers } from './api/handlers.js';
+import { Subscriptions } from './api/subscriptions.js';
+import type { WarrenApp, WarrenOptions } from './app.js';
+import { DEFAULT_ENGINE_TIMINGS, Engine } from './core/engine.js';
+import { EventBus } from './core/event-bus.js';
+import { reconnectPolicy } from './core/reconnect-policy.js';
+import { SettingsService } from './core/settings-service.js';
+import { watchSystem } from './core/system-watch.js';
+import { createLog } from './log.js';
+import { warrenHome, warrenPaths } from './paths.js';
+import { openStore } from './store/store.js';
+import { importMolePortYaml } from './store/moleport-import.js';
+import { createSshHostDirectory, createSshTransport } from './transports/ssh/index.js';
+import { reconnectDelaysMs } from '../src-shared/domain/settings.js';
+import { WarrenError, ErrorCode } from '../src-shared/api/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The package root, from src-main/ (tsx) or dist/src-main/ (built). */
+function packageRoot(): string {
+  let dir = here;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function expandHome(p: string): string {
+  return p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
+}
+
+function writePrivateFile(file: string, content: string): void {
+  fs.writeFileSync(file, content, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+export async function startWarren(options: WarrenOptions = {}): Promise<WarrenApp> {
+  const paths = warrenPaths(options.home ?? warrenHome());
+  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(paths.keys, { recursive: true, mode: 0o700 });
+  const startedAt = new Date();
+  const version = readVersion();
+
+  const log = createLog({ file: paths.log, level: 'info', stderr: options.logToStderr ?? false });
+  const cleanups: Array<{ name: string; run: () => Promise<void> | void }> = [];
+  try {
+    const store = openStore(paths.db, { log });
+    cleanups.push({ name: 'store', run: () => store.close() });
+    const interrupted = store.history.closeInterrupted('Warren stopped without an orderly shutdown');
+    if (interrupted > 0) log.warn({ sessions: interrupted }, 'previous run ended abruptly; restoring its sessions');
+
+    const settings = new SettingsService(paths.home, store.settings, process.env);
+    for (const w of settings.warnings) log.warn({}, w);
+    log.setLevel(settings.get().log.level);
+    settings.onChange((s) => log.setLevel(s.log.level));
+
+    const sshConfigPath = (): string => expandHome(settings.get().ssh_config_path);
+    const hosts = createSshHostDirectory({ sshConfigPath });
+    await hosts.reload();
+    const ssh = createSshTransport({ sshConfigPath, log: log.child({ part: 'ssh' }) });
+
+    const bus = new EventBus();
+    const engine = new Engine(
+      {
+        rules: store.rules,
+        active: store.active,
+        history: {
+          started: (name) => store.history.start(name),
+          finished: (id, r) =>
+            void store.history.finish(id, {
+              status: r.status === 'error' ? 'error' : 'stopped',
+              bytes_sent: r.bytes_sent,
+              bytes_received: r.bytes_received,
+              reason: r.reason,
+            }),
+        },
+        metrics: { add: (s) => store.metrics.add(s), prune: () => void store.maintain() },
+        hosts,
+        transports: { ssh },
+      },
+      bus,
+      {
+        ...DEFAULT_ENGINE_TIMINGS,
+        policy: () => {
+          const s = settings.get();
+          const { initialMs, maxMs } = reconnectDelaysMs(s);
+          return reconnectPolicy(initialMs, maxMs, s.reconnect.max_retries, s.reconnect.enabled);
+        },
+      },
+      log.child({ part: 'engine' }),
+    );
+    cleanups.unshift({ name: 'engine', run: () => engine.shutdown() });
+
+    let shuttingDown: Promise<void> | undefined;
+    let resolveClosed!: () => void;
+    const closed = new Promise<void>((r) => (resolveClosed = r));
+    let browser: BrowserDoor | undefined;
+    const subscriptions = new Subscriptions(bus);
+
+    const dispatcher: Dispatcher = new Dispatcher(
+      createHandlers({
+        engine,
+        subscriptions,
+        settings: {
+          get: () => settings.get(),
+          update: (p) => settings.update(p),
+          importMolePort: async (yaml) => {
+            const parsed = importMolePortYaml(yaml);
+            if (Object.keys(parsed.settings).length) settings.update(parsed.settings);
+            const imported: string[] = [];
+            const skipped = [...parsed.skipped];
+            for (const rule of parsed.rules) {
+              try {
+                const added = engine.rules.add(rule);
+                engine.emitRuleEvent('added', added.name, added.host);
+                imported.push(added.name);
+              } catch (e) {
+                skipped.push({ name: rule.name ?? `${rule.host}-${rule.type}-${rule.local_port}`, reason: e instanceof Error ? e.message : String(e) });
+              }
+            }
+            return { imported, skipped };
+          },
+        },
+        ssh: { trust: (h, fp) => ssh.trustHost(h, fp), unlock: (h, p) => ssh.unlockHost(h, p) },
+        daemon: {
+          version,
+          startedAt,
+          home: paths.home,
+          browserUrl: () => browser?.url,
+          connectedClients: (): number => dispatcher.connectedClients,
+          requestShutdown: () => setImmediate(() => void shutdown('daemon.shutdown')),
+        },
+      }),
+      log,
+    );
+    subscriptions.follow(dispatcher);
+    cleanups.unshift({ name: 'subscriptions', run: () => subscriptions.dispose() });
+
+    if (options.socket !== false) {
+      const door: SocketDoor = await startSocketDoor(paths.socket, dispatcher, log);
+      cleanups.unshift({ name: 'socket door', run: () => door.close() });
+    }
+    if (options.browser) {
+      browser = await startBrowserDoor({
+        dispatcher,
+        port: options.browser.port ?? 0,
+        rendererDir: options.browser.rendererDir ?? path.join(packageRoot(), 'dist', 'renderer'),
+        log,
+      });
+      writePrivateFile(paths.browserUrl, browser.url + '\n');
+      const b = browser;
+      cleanups.unshift({ name: 'browser door', run: () => b.close() });
+      cleanups.push({ name: 'browser url file', run: () => fs.rmSync(paths.browserUrl, { force: true }) });
+    }
+    writePrivateFile(paths.pid, `${process.pid}\n`);
+    cleanups.push({ name: 'pid file', run: () => fs.rmSync(paths.pid, { force: true }) });
+
+    const watch = watchSystem((kind) => engine.nudge(kind));
+    cleanups.unshift({ name: 'system watch', run: () => watch.dispose() });
+
+    engine.restore(settings.get().session.auto_restore);
+    log.info({ pid: process.pid, home: paths.home, version, host: options.host ?? 'daemon', browser: browser?.port }, 'Warren started');
+
+    const shutdown = (reason: string): Promise<void> => {
+      shuttingDown ??= (async () => {
+        log.info({ reason }, 'shutting down');
+        // Each step on its own, time-capped: one stuck step must not keep the rest from running.
+        for (const step of cleanups) {
+          try {
+            await Promise.race([Promise.resolve(step.run()), new Promise((r) => setTimeout(r, 5000).unref())]);
+          } catch (e) {
+            log.warn({ step: step.name, err: e instanceof Error ? e.message : String(e) }, 'shutdown step failed');
+          }
+        }
+        log.info({}, 'stopped');
+        await log.close();
+        resolveClosed();
+      })();
+      return shuttingDown;
+    };
+
+    return {
+      paths,
+      dispatcher,
+      get browserUrl() {
+        return browser?.url;
+      },
+      systemEvent(kind) {
+        if (kind === 'resume' || kind === 'network-change') engine.nudge(kind);
+      },
+      shutdown,
+      closed,
+    };
+  } catch (e) {
+    for (const step of cleanups) {
+      try {
+        await step.run();
+      } catch {
+        // best effort: we are already failing
+      }
+    }
+    await log.close();
+    if (e instanceof WarrenError) throw e;
+    throw new WarrenError(ErrorCode.InternalError, `Warren could not start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

@@ -1,0 +1,57 @@
+// What the engine needs from the outside world, as narrow interfaces: the store, the host directory
+// (ssh config) and the transport. app-start wires the real ones; nothing here knows SQLite or ssh2.
+import type { ForwardRule, HostInfo, SessionStatus } from '../../src-shared/api/index.js';
+import type { Transport } from './link.js';
+
+export interface RulePort {
+  insert(rule: ForwardRule): void;
+  update(name: string, rule: ForwardRule): void;
+  delete(name: string): boolean;
+  get(name: string): ForwardRule | undefined;
+  list(): ForwardRule[];
+}
+
+/** Which rules should be running: written on every user start/stop so a kill -9 loses nothing. */
+export interface ActivePort {
+  markActive(name: string): void;
+  markInactive(name: string): void;
+  list(): string[];
+}
+
+export interface HistoryPort {
+  started(name: string): number;
+  finished(id: number, record: { status: SessionStatus; bytes_sent: number; bytes_received: number; reason: string }): void;
+}
+
+export interface MetricSample {
+  ts: number;
+  rule_name: string;
+  bytes_sent: number;
+  bytes_received: number;
+  active_connections: number;
+  rtt_ms: number | null;
+}
+export interface MetricsPort {
+  add(samples: MetricSample[]): void;
+  prune(): void;
+}
+
+export type HostSummary = Omit<HostInfo, 'state' | 'active_forward_count' | 'last_error'>;
+
+export interface HostDirectory {
+  /** Concrete hosts from the ssh config (re-read when reload() is called). */
+  list(): HostSummary[];
+  reload(): Promise<{ total: number; added: string[]; removed: string[] }>;
+  /** Whether `alias` can be connected to (listed, or matched by a pattern with a HostName). */
+  has(alias: string): boolean;
+  describe(alias: string): HostSummary;
+}
+
+export interface EnginePorts {
+  rules: RulePort;
+  active: ActivePort;
+  history: HistoryPort;
+  metrics: MetricsPort;
+  hosts: HostDirectory;
+  transports: { ssh: Transport<string> };
+}

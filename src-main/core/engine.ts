@@ -1,0 +1,340 @@
+// The engine: rules, sessions and the links they ride, with events for every change. Doors and
+// faces reach it only through the API handlers (src-main/api/handlers.ts).
+import {
+  ErrorCode,
+  WarrenError,
+  isWarrenError,
+  type ConnectionState,
+  type ForwardEvent,
+  type HostInfo,
+  type SessionInfo,
+  type SessionStatus,
+} from '../../src-shared/api/index.js';
+import type { SessionEvent } from '../../src-shared/domain/session-machine.js';
+import { formatUptime } from '../../src-shared/logic/duration.js';
+import type { EnginePorts } from './engine-ports.js';
+import type { EventBus } from './event-bus.js';
+import { ForwardSession } from './forward-session.js';
+import { LinkKeeper } from './link-keeper.js';
+import { errorMessage, type ReconnectPolicy } from './reconnect-policy.js';
+import { RuleRegistry } from './rule-registry.js';
+
+export interface EngineLog {
+  debug(o: object, m: string): void;
+  info(o: object, m: string): void;
+  warn(o: object, m: string): void;
+  error(o: object, m: string): void;
+}
+
+export interface EngineOptions {
+  policy: () => ReconnectPolicy;
+  probeIntervalMs: number;
+  probeTimeoutMs: number;
+  clientWaitMs: number;
+  metricsIntervalMs: number;
+  sampleEveryMs: number;
+}
+
+export const DEFAULT_ENGINE_TIMINGS = {
+  // ARCHITECTURE asks for a dead link to be seen within 5 s: probing every 2 s with 1.5 s timeouts
+  // and two misses bounds silent-death detection at 2 + 1.5 + 1.5 = 5 s. A closed TCP connection is
+  // seen at once.
+  probeIntervalMs: 2000,
+  probeTimeoutMs: 1500,
+  clientWaitMs: 15_000,
+  metricsIntervalMs: 1000,
+  sampleEveryMs: 30_000,
+} as const;
+
+const forwardEventType: Record<SessionEvent, ForwardEvent['type']> = {
+  start: 'starting',
+  ready: 'started',
+  relinked: 'active',
+  link_lost: 'reconnecting',
+  fail: 'error',
+  retries_exhausted: 'error',
+  stop: 'stopped',
+  dismiss: 'stopped',
+};
+
+export class Engine {
+  readonly rules: RuleRegistry;
+  private readonly sessions = new Map<string, ForwardSession>();
+  private readonly keepers = new Map<string, LinkKeeper>();
+  private readonly hostErrors = new Map<string, string>();
+  private metricsTimer: NodeJS.Timeout | undefined;
+  private lastSampleAt = 0;
+  private lastPruneAt = 0;
+  private stopping = false;
+
+  constructor(
+    private readonly ports: EnginePorts,
+    private readonly bus: EventBus,
+    private readonly opts: EngineOptions,
+    private readonly log: EngineLog,
+  ) {
+    this.rules = new RuleRegistry(ports.rules, ports.hosts);
+    this.metricsTimer = setInterval(() => this.tickMetrics(), opts.metricsIntervalMs);
+    this.metricsTimer.unref();
+  }
+
+  // ── hosts ────────────────────────────────────────────────────────────────────────────────────
+  listHosts(): HostInfo[] {
+    return this.ports.hosts.list().map((h) => this.hostInfo(h.name));
+  }
+
+  hostInfo(alias: string): HostInfo {
+    const h = this.ports.hosts.describe(alias);
+    const keeper = this.keepers.get(alias);
+    const info: HostInfo = {
+      ...h,
+      state: keeper?.state ?? 'disconnected',
+      active_forward_count: [...this.sessions.values()].filter((s) => s.rule.host === alias && s.status === 'active').length,
+    };
+    const err = keeper?.lastError ?? this.hostErrors.get(alias);
+    if (err) info.last_error = err;
+    return info;
+  }
+
+  async reloadHosts(): Promise<{ total: number; added: string[]; removed: string[] }> {
+    return this.ports.hosts.reload();
+  }
+
+  async connectHost(alias: string): Promise<void> {
+    this.requireHost(alias);
+    const keeper = this.keeper(alias);
+    if (keeper.current && keeper.state === 'connected')
+      throw new WarrenError(ErrorCode.AlreadyConnected, `already connected to ${alias}`, { host: alias });
+    keeper.pin();
+    try {
+      await keeper.waitForLink(60_000);
+    } catch (e) {
+      keeper.unpin();
+      throw e;
+    }
+  }
+
+  async disconnectHost(alias: string): Promise<void> {
+    this.requireHost(alias);
+    const keeper = this.keepers.get(alias);
+    if (!keeper || keeper.state === 'disconnected') throw new WarrenError(ErrorCode.NotConnected, `not connected to ${alias}`, { host: alias });
+    for (const s of this.sessions.values()) if (s.rule.host === alias && s.status !== 'stopped') await this.stopRule(s.rule.name);
+    keeper.unpin();
+    await keeper.dispose();
+    this.keepers.delete(alias);
+  }
+
+  // ── sessions ─────────────────────────────────────────────────────────────────────────────────
+  async startRule(name: string, reason: 'user' | 'restore' | 'auto_connect' = 'user'): Promise<SessionStatus> {
+    if (this.stopping) throw new WarrenError(ErrorCode.ShuttingDown, 'Warren is shutting down');
+    const rule = this.rules.get(name);
+    this.requireHost(rule.host);
+    const session = this.session(name);
+    session.rule = rule;
+    this.ports.active.markActive(name);
+    this.log.info({ session: name, reason }, 'starting forward');
+    return session.start();
+  }
+
+  async stopRule(name: string): Promise<void> {
+    this.rules.get(name);
+    this.ports.active.markInactive(name);
+    const s = this.sessions.get(name);
+    if (s) await s.stop();
+  }
+
+  sessionInfo(name: string): SessionInfo {
+    const rule = this.rules.get(name);
+    const s = this.sessions.get(name);
+    if (s) return s.info();
+    return new ForwardSession(rule, () => this.keeper(rule.host), { changed: () => undefined }, { clientWaitMs: 0 }).info();
+  }
+
+  listSessions(): SessionInfo[] {
+    return this.rules.list().map((r) => this.sessionInfo(r.name));
+  }
+
+  /** Called after a rule was changed or deleted: a running session restarts with the new rule. */
+  async ruleChanged(oldName: string, newName: string | undefined): Promise<void> {
+    const s = this.sessions.get(oldName);
+    if (!s) return;
+    const wasRunning = s.status !== 'stopped' && s.status !== 'error';
+    await s.stop('rule changed');
+    this.sessions.delete(oldName);
+    this.ports.active.markInactive(oldName);
+    if (newName !== undefined && wasRunning) await this.startRule(newName).catch(() => undefined);
+  }
+
+  /** Restore what was active at shutdown (session.auto_restore) and start auto_connect rules. */
+  restore(autoRestore: boolean): void {
+    const wanted = new Map<string, 'restore' | 'auto_connect'>();
+    if (autoRestore) for (const n of this.ports.active.list()) wanted.set(n, 'restore');
+    for (const r of this.rules.list()) if (r.auto_connect && !wanted.has(r.name)) wanted.set(r.name, 'auto_connect');
+    for (const [name, reason] of wanted) {
+      if (!this.rules.has(name)) {
+        this.ports.active.markInactive(name);
+        continue;
+      }
+      this.startRule(name, reason).catch((e: unknown) => this.log.warn({ session: name, err: errorMessage(e) }, 'restore failed'));
+    }
+  }
+
+  /** Network change or resume from sleep: retry reconnecting links now and re-probe live ones. */
+  nudge(reason: string): void {
+    this.log.info({ reason }, 'nudging links');
+    for (const k of this.keepers.values()) k.nudge();
+  }
+
+  counts(): { activeLinks: number; activeForwards: number } {
+    return {
+      activeLinks: [...this.keepers.values()].filter((k) => k.state === 'connected').length,
+      activeForwards: [...this.sessions.values()].filter((s) => s.status === 'active').length,
+    };
+  }
+
+  /** Stop everything but keep the active set, so the next start restores it. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.metricsTimer) clearInterval(this.metricsTimer);
+    this.metricsTimer = undefined;
+    this.sampleMetrics();
+    await Promise.all([...this.sessions.values()].map((s) => s.stop('Warren stopped').catch(() => undefined)));
+    await Promise.all([...this.keepers.values()].map((k) => k.dispose()));
+    this.keepers.clear();
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────────────────────
+  private requireHost(alias: string): void {
+    if (!this.ports.hosts.has(alias)) throw new WarrenError(ErrorCode.HostNotFound, `host "${alias}" is not in your ssh config`, { host: alias });
+  }
+
+  private keeper(alias: string): LinkKeeper {
+    let k = this.keepers.get(alias);
+    if (!k) {
+      const keeper = new LinkKeeper({
+        key: `ssh:${alias}`,
+        connect: (signal) => this.ports.transports.ssh.connect(alias, signal),
+        policy: this.opts.policy,
+        probeIntervalMs: this.opts.probeIntervalMs,
+        probeTimeoutMs: this.opts.probeTimeoutMs,
+        maxMissedProbes: 2,
+        onState: (state, err) => this.onHostState(alias, state, err),
+        log: this.log,
+      });
+      this.keepers.set(alias, keeper);
+      k = keeper;
+    }
+    return k;
+  }
+
+  private session(name: string): ForwardSession {
+    let s = this.sessions.get(name);
+    if (!s) {
+      const rule = this.rules.get(name);
+      let historyId: number | undefined;
+      s = new ForwardSession(
+        rule,
+        () => this.keeper(rule.host),
+        {
+          changed: (session, event, err) => {
+            if (event === 'start') historyId = this.ports.history.started(session.rule.name);
+            if ((event === 'stop' || event === 'dismiss' || event === 'fail' || event === 'retries_exhausted') && historyId !== undefined) {
+              this.ports.history.finished(historyId, {
+                status: session.status,
+                bytes_sent: session.bytesSent,
+                bytes_received: session.bytesReceived,
+                reason: err ? errorMessage(err) : event,
+              });
+              historyId = undefined;
+            }
+            this.emitForward(session, event, err);
+          },
+          log: this.log,
+        },
+        { clientWaitMs: this.opts.clientWaitMs },
+      );
+      this.sessions.set(name, s);
+    }
+    return s;
+  }
+
+  private emitForward(s: ForwardSession, event: SessionEvent | 'info', err: unknown): void {
+    const type: ForwardEvent['type'] = event === 'info' ? (s.status === 'reconnecting' ? 'reconnecting' : s.status === 'error' ? 'error' : 'active') : forwardEventType[event];
+    const payload: ForwardEvent = { type, name: s.rule.name, host: s.rule.host, session: s.info() };
+    if (err !== undefined) payload.error = errorMessage(err);
+    else if (s.lastError && (type === 'error' || type === 'reconnecting')) payload.error = s.lastError;
+    this.bus.emit('event.forward', payload);
+    if (event !== 'info') this.log.info({ session: s.rule.name, event, status: s.status, err: payload.error }, 'session changed');
+  }
+
+  emitRuleEvent(type: 'added' | 'updated' | 'deleted', name: string, host: string): void {
+    const payload: ForwardEvent = { type, name, host };
+    if (type !== 'deleted' && this.rules.has(name)) payload.session = this.sessionInfo(name);
+    this.bus.emit('event.forward', payload);
+  }
+
+  private onHostState(alias: string, state: ConnectionState, err: unknown): void {
+    const type = state === 'connected' ? 'connected' : state;
+    const payload: { type: typeof type; host: string; error?: string; code?: number; data?: unknown } = { type, host: alias };
+    if (err !== undefined) {
+      payload.error = errorMessage(err);
+      this.hostErrors.set(alias, payload.error);
+      if (isWarrenError(err)) {
+        payload.code = err.code;
+        if (err.data !== undefined) payload.data = err.data;
+      }
+    } else if (state === 'connected') this.hostErrors.delete(alias);
+    this.bus.emit('event.ssh', payload);
+  }
+
+  private tickMetrics(): void {
+    const running = [...this.sessions.values()].filter((s) => s.status !== 'stopped');
+    if (running.length > 0 && this.bus.size > 0) {
+      this.bus.emit('event.metrics', {
+        sessions: running.map((s) => {
+          const i = s.info();
+          const m = {
+            name: i.name,
+            status: i.status,
+            bytes_sent: i.bytes_sent,
+            bytes_received: i.bytes_received,
+            uptime: s.connectedAt ? formatUptime(Date.now() - s.connectedAt.getTime()) : '0s',
+            active_connections: i.active_connections,
+            reconnect_count: i.reconnect_count,
+          };
+          return i.rtt_ms === undefined ? m : { ...m, rtt_ms: i.rtt_ms };
+        }),
+      });
+    }
+    const now = Date.now();
+    if (now - this.lastSampleAt >= this.opts.sampleEveryMs) this.sampleMetrics();
+    if (now - this.lastPruneAt >= 3_600_000) {
+      this.lastPruneAt = now;
+      try {
+        this.ports.metrics.prune();
+      } catch (e) {
+        this.log.warn({ err: errorMessage(e) }, 'metric prune failed');
+      }
+    }
+  }
+
+  private sampleMetrics(): void {
+    this.lastSampleAt = Date.now();
+    const samples = [...this.sessions.values()]
+      .filter((s) => s.status === 'active' || s.status === 'reconnecting')
+      .map((s) => ({
+        ts: this.lastSampleAt,
+        rule_name: s.rule.name,
+        bytes_sent: s.bytesSent,
+        bytes_received: s.bytesReceived,
+        active_connections: s.activeConnections,
+        rtt_ms: s.info().rtt_ms ?? null,
+      }));
+    if (samples.length === 0) return;
+    try {
+      this.ports.metrics.add(samples);
+    } catch (e) {
+      this.log.warn({ err: errorMessage(e) }, 'metric sample write failed');
+    }
+  }
+}

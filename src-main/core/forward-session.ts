@@ -1,0 +1,333 @@
+// One forward rule running: its state (the pure machine in src-shared), its local listener (held
+// while reconnecting so no other program takes the port and new clients wait), its connections and
+// byte counters. It rides a LinkKeeper shared with the other forwards to the same host.
+import type net from 'node:net';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { ErrorCode, WarrenError, type ForwardRule, type SessionInfo, type SessionStatus } from '../../src-shared/api/index.js';
+import { holdsListener, nextSessionState, type SessionEvent } from '../../src-shared/domain/session-machine.js';
+import { Reply } from '../../src-shared/logic/socks5.js';
+import { countedPipe } from './forward/counted-pipe.js';
+import { LOOPBACK, closeServer, listenLocal } from './forward/local-listener.js';
+import { socks5Accept } from './forward/socks5-server.js';
+import type { Link, RemoteListener } from './link.js';
+import type { LinkKeeper, LinkUser } from './link-keeper.js';
+import { errorMessage, isPermanentError } from './reconnect-policy.js';
+
+export interface SessionHooks {
+  /** Every status change (and notable counter changes), with the reason. */
+  changed(session: ForwardSession, event: SessionEvent | 'info', error?: unknown): void;
+  log?: { info(o: object, m: string): void; warn(o: object, m: string): void };
+}
+
+export interface SessionOptions {
+  /** How long a new local client waits for a reconnecting link before it is closed. */
+  clientWaitMs: number;
+}
+
+export function sessionId(rule: ForwardRule): string {
+  return `${rule.host}-${rule.type}-${rule.local_port}`;
+}
+
+export class ForwardSession implements LinkUser {
+  private _status: SessionStatus = 'stopped';
+  private server: net.Server | undefined;
+  private remoteListener: RemoteListener | undefined;
+  private link: Link | undefined;
+  private readonly sockets = new Set<Duplex>();
+  private startWaiter: { resolve: (s: SessionStatus) => void; reject: (e: unknown) => void } | undefined;
+  private generation = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  reconnectCount = 0;
+  connectedAt: Date | undefined;
+  lastError: string | undefined;
+  nextRetryAt: Date | undefined;
+
+  constructor(
+    public rule: ForwardRule,
+    private readonly keeper: () => LinkKeeper,
+    private readonly hooks: SessionHooks,
+    private readonly opts: SessionOptions,
+  ) {}
+
+  get status(): SessionStatus {
+    return this._status;
+  }
+  get activeConnections(): number {
+    return this.sockets.size;
+  }
+
+  info(): SessionInfo {
+    const r = this.rule;
+    const info: SessionInfo = {
+      id: sessionId(r),
+      name: r.name,
+      kind: r.kind,
+      host: r.host,
+      type: r.type,
+      local_port: r.local_port,
+      status: this._status,
+      bytes_sent: this.bytesSent,
+      bytes_received: this.bytesReceived,
+      active_connections: this.sockets.size,
+      reconnect_count: this.reconnectCount,
+    };
+    if (r.remote_host !== undefined) info.remote_host = r.remote_host;
+    if (r.remote_port !== undefined) info.remote_port = r.remote_port;
+    if (this.connectedAt && this._status === 'active') info.connected_at = this.connectedAt.toISOString();
+    if (this.lastError !== undefined) info.last_error = this.lastError;
+    const rtt = this.keeperIfBound()?.rttMs;
+    if (rtt !== undefined && this._status === 'active') info.rtt_ms = rtt;
+    if (this.nextRetryAt && this._status === 'reconnecting') info.next_retry_at = this.nextRetryAt.toISOString();
+    return info;
+  }
+
+  /**
+   * Start: bind the listener, join the link. Resolves with 'active' once traffic can flow, or
+   * 'reconnecting' when the host is unreachable for now and the reconnector is on it. Rejects with
+   * a WarrenError for what retrying cannot fix (port taken, auth, host key).
+   */
+  async start(): Promise<SessionStatus> {
+    if (this._status === 'active' || this._status === 'reconnecting') return this._status;
+    if (this._status === 'starting') return this.waitStart();
+    this.fire('start');
+    this.lastError = undefined;
+    this.bytesSent = 0;
+    this.bytesReceived = 0;
+    this.reconnectCount = 0;
+    const gen = ++this.generation;
+    const outcome = this.waitStart();
+    try {
+      if (this.rule.type !== 'remote') {
+        this.server = await listenLocal(this.rule.local_port, (s) => this.onLocalConnection(s));
+      }
+    } catch (e) {
+      if (gen === this.generation) this.failStart(e);
+      return outcome;
+    }
+    if (gen !== this.generation) return outcome; // stopped meanwhile
+    this.bound = this.keeper();
+    this.bound.add(this);
+    return outcome;
+  }
+
+  async stop(reason = 'stopped by user'): Promise<void> {
+    if (this._status === 'stopped') return;
+    this.generation++;
+    this.startWaiter?.reject(new WarrenError(ErrorCode.NotConnected, `${this.rule.name}: ${reason}`));
+    this.startWaiter = undefined;
+    await this.release();
+    this.fire(this._status === 'error' ? 'dismiss' : 'stop', undefined);
+  }
+
+  // ── LinkUser ─────────────────────────────────────────────────────────────────────────────────
+  linkUp(link: Link, _reconnected: boolean): void {
+    const gen = this.generation;
+    this.link = link;
+    void this.establish(link).then(
+      () => {
+        if (gen !== this.generation || this.link !== link) return;
+        this.nextRetryAt = undefined;
+        this.connectedAt = new Date();
+        if (this._status === 'starting') {
+          this.fire('ready');
+          this.startWaiter?.resolve('active');
+          this.startWaiter = undefined;
+        } else if (this._status === 'reconnecting') {
+          this.reconnectCount++;
+          this.lastError = undefined;
+          this.fire('relinked');
+        }
+      },
+      (err: unknown) => {
+        if (gen !== this.generation) return;
+        // The link is fine but our part of it is refused (e.g. the server's remote port is taken).
+        this.lastError = errorMessage(err);
+        this.failWith(err);
+      },
+    );
+  }
+
+  linkDown(err: Error | undefined, nextRetryAt: Date | undefined): void {
+    this.link = undefined;
+    this.remoteListener = undefined; // died with the link
+    this.nextRetryAt = nextRetryAt;
+    if (err) this.lastError = err.message;
+    if (this._status === 'active' || this._status === 'starting') {
+      this.fire('link_lost', err);
+      if (this.startWaiter) {
+        this.startWaiter.resolve('reconnecting');
+        this.startWaiter = undefined;
+      }
+    } else if (this._status === 'reconnecting') {
+      this.hooks.changed(this, 'info', err);
+    }
+  }
+
+  linkFailed(err: unknown): void {
+    this.bound = undefined; // the keeper dropped us
+    this.lastError = errorMessage(err);
+    this.failWith(err);
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────────────────────
+  private bound: LinkKeeper | undefined;
+
+  private keeperIfBound(): LinkKeeper | undefined {
+    return this.bound;
+  }
+
+  private waitStart(): Promise<SessionStatus> {
+    if (this.startWaiter) {
+      const prev = this.startWaiter;
+      return new Promise((resolve, reject) => {
+        this.startWaiter = {
+          resolve: (s) => {
+            prev.resolve(s);
+            resolve(s);
+          },
+          reject: (e) => {
+            prev.reject(e);
+            reject(e);
+          },
+        };
+      });
+    }
+    return new Promise((resolve, reject) => {
+      this.startWaiter = { resolve, reject };
+    });
+  }
+
+  private failStart(err: unknown): void {
+    this.lastError = errorMessage(err);
+    this.failWith(err);
+  }
+
+  private failWith(err: unknown): void {
+    const event: SessionEvent = this._status === 'reconnecting' && !isPermanentError(err) ? 'retries_exhausted' : 'fail';
+    this.generation++;
+    void this.release();
+    if (nextSessionState(this._status, event)) this.fire(event, err);
+    this.startWaiter?.reject(err);
+    this.startWaiter = undefined;
+  }
+
+  /** Make the forward live on a fresh link: for -R, ask the server to listen again. */
+  private async establish(link: Link): Promise<void> {
+    if (this.rule.type !== 'remote') return;
+    if (!link.listenRemote) throw new WarrenError(ErrorCode.InternalError, `${link.key} cannot do remote forwards`);
+    const bind = { host: this.rule.remote_host ?? 'localhost', port: this.rule.remote_port ?? 0 };
+    try {
+      this.remoteListener = await link.listenRemote(bind, (stream) => this.onRemoteStream(stream));
+    } catch (e) {
+      throw new WarrenError(
+        ErrorCode.PortConflict,
+        `${this.rule.host} refused to listen on ${bind.host}:${bind.port} (${errorMessage(e)}): the port may be taken there or remote forwarding disabled (AllowTcpForwarding/GatewayPorts)`,
+      );
+    }
+  }
+
+  private async release(): Promise<void> {
+    const keeper = this.bound;
+    this.bound = undefined;
+    this.link = undefined;
+    const rl = this.remoteListener;
+    this.remoteListener = undefined;
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    keeper?.remove(this);
+    await Promise.all([rl?.close().catch(() => undefined), server ? closeServer(server) : undefined]);
+  }
+
+  private fire(event: SessionEvent, err?: unknown): void {
+    const next = nextSessionState(this._status, event);
+    if (next === undefined) {
+      // A bug, not a user error: log loudly and keep the state rather than inventing one.
+      this.hooks.log?.warn({ session: this.rule.name, state: this._status, event }, 'undefined session transition ignored');
+      return;
+    }
+    this._status = next;
+    if (!holdsListener(next)) this.connectedAt = undefined;
+    this.hooks.changed(this, event, err);
+  }
+
+  private track(s: Duplex): void {
+    this.sockets.add(s);
+    s.once('close', () => this.sockets.delete(s));
+  }
+
+  /** A live link now, or after waiting (bounded) for the reconnector; undefined = give up on this client. */
+  private async linkForClient(): Promise<Link | undefined> {
+    if (this.link && !this.link.closed && this._status === 'active') return this.link;
+    if (!holdsListener(this._status) || !this.bound) return undefined;
+    try {
+      const link = await this.bound.waitForLink(this.opts.clientWaitMs);
+      // remote listeners are irrelevant here; local/dynamic only need the link itself
+      return link;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private onLocalConnection(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    this.track(socket);
+    const counter = { addSent: (n: number) => (this.bytesSent += n), addReceived: (n: number) => (this.bytesReceived += n) };
+    const origin = { host: socket.remoteAddress ?? LOOPBACK, port: socket.remotePort ?? 0 };
+    void (async () => {
+      const link = await this.linkForClient();
+      if (!link || socket.destroyed) {
+        socket.destroy();
+        return;
+      }
+      if (this.rule.type === 'dynamic') {
+        const { stream } = await socks5Accept(socket, (req) => link.openStream({ host: req.host, port: req.port }, origin), socksReply);
+        this.track(stream);
+        await countedPipe(socket, stream, counter);
+        return;
+      }
+      const target = { host: this.rule.remote_host ?? 'localhost', port: this.rule.remote_port ?? 0 };
+      const stream = await link.openStream(target, origin);
+      this.track(stream);
+      await countedPipe(socket, stream, counter);
+    })().catch((e: unknown) => {
+      socket.destroy();
+      this.noteStreamError(e);
+    });
+  }
+
+  private onRemoteStream(stream: Duplex): void {
+    stream.on('error', () => undefined);
+    this.track(stream);
+    const local = netConnect({ host: LOOPBACK, port: this.rule.local_port, noDelay: true });
+    local.on('error', (e) => {
+      stream.destroy();
+      this.noteStreamError(new Error(`connection to ${LOOPBACK}:${this.rule.local_port} failed: ${e.message}`));
+    });
+    local.once('connect', () => {
+      this.track(local);
+      // remote → local is what the far side sent us: "received"
+      void countedPipe(local, stream, { addSent: (n) => (this.bytesSent += n), addReceived: (n) => (this.bytesReceived += n) });
+    });
+  }
+
+  private noteStreamError(e: unknown): void {
+    const msg = errorMessage(e);
+    if (msg === this.lastError) return;
+    this.lastError = msg;
+    this.hooks.log?.warn({ session: this.rule.name, err: msg }, 'stream failed');
+    this.hooks.changed(this, 'info', e);
+  }
+}
+
+function socksReply(err: unknown): number {
+  const msg = errorMessage(err).toLowerCase();
+  if (msg.includes('refused')) return Reply.ConnectionRefused;
+  if (msg.includes('prohibited') || msg.includes('denied')) return Reply.NotAllowed;
+  if (msg.includes('unreachable') || msg.includes('no route')) return Reply.NetworkUnreachable;
+  return Reply.HostUnreachable;
+}

@@ -1,0 +1,92 @@
+// Saved forward rules: unique names (default <host>-<type>-<localport>), validation with the
+// contract's schema, and MolePort's error codes (1001 host, 1004 not found, 1005 exists).
+import { z } from 'zod';
+import {
+  ErrorCode,
+  WarrenError,
+  forwardRuleSchema,
+  type ForwardRule,
+  type forwardAddParamsSchema,
+  type forwardUpdateParamsSchema,
+} from '../../src-shared/api/index.js';
+import type { HostDirectory, RulePort } from './engine-ports.js';
+
+export function defaultRuleName(rule: Pick<ForwardRule, 'host' | 'type' | 'local_port'>): string {
+  return `${rule.host}-${rule.type}-${rule.local_port}`;
+}
+
+function validate(candidate: unknown): ForwardRule {
+  const parsed = forwardRuleSchema.safeParse(candidate);
+  if (!parsed.success)
+    throw new WarrenError(
+      ErrorCode.InvalidParams,
+      `invalid forward: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
+
+export class RuleRegistry {
+  constructor(
+    private readonly store: RulePort,
+    private readonly hosts: HostDirectory,
+  ) {}
+
+  list(host?: string): ForwardRule[] {
+    const all = this.store.list();
+    return host === undefined ? all : all.filter((r) => r.host === host);
+  }
+
+  get(name: string): ForwardRule {
+    const rule = this.store.get(name);
+    if (!rule) throw new WarrenError(ErrorCode.RuleNotFound, `no forward named "${name}" (see \`warren forward list\`)`, { name });
+    return rule;
+  }
+
+  has(name: string): boolean {
+    return this.store.get(name) !== undefined;
+  }
+
+  add(params: z.output<typeof forwardAddParamsSchema>): ForwardRule {
+    this.checkHost(params.host);
+    const { name, ...rest } = params;
+    const rule = validate({ ...rest, name: name ?? defaultRuleName(params) });
+    if (this.has(rule.name))
+      throw new WarrenError(ErrorCode.RuleAlreadyExists, `a forward named "${rule.name}" already exists: choose another name`, { name: rule.name });
+    this.store.insert(rule);
+    return rule;
+  }
+
+  update(params: z.output<typeof forwardUpdateParamsSchema>): { before: ForwardRule; after: ForwardRule } {
+    const before = this.get(params.name);
+    const merged: Record<string, unknown> = { ...before };
+    for (const key of ['host', 'type', 'local_port', 'auto_connect'] as const) if (params[key] !== undefined) merged[key] = params[key];
+    for (const key of ['remote_host', 'remote_port'] as const) {
+      if (params[key] === null) delete merged[key];
+      else if (params[key] !== undefined) merged[key] = params[key];
+    }
+    if (merged['type'] === 'dynamic') {
+      delete merged['remote_port'];
+      delete merged['remote_host'];
+    }
+    if (params.new_name !== undefined) merged['name'] = params.new_name;
+    const after = validate(merged);
+    if (after.host !== before.host) this.checkHost(after.host);
+    if (after.name !== before.name && this.has(after.name))
+      throw new WarrenError(ErrorCode.RuleAlreadyExists, `a forward named "${after.name}" already exists: choose another name`, { name: after.name });
+    this.store.update(before.name, after);
+    return { before, after };
+  }
+
+  delete(name: string): ForwardRule {
+    const rule = this.get(name);
+    this.store.delete(name);
+    return rule;
+  }
+
+  private checkHost(host: string): void {
+    if (!this.hosts.has(host))
+      throw new WarrenError(ErrorCode.HostNotFound, `host "${host}" is not in your ssh config: add a Host entry or run \`warren host reload\``, {
+        host,
+      });
+  }
+}

@@ -1,0 +1,64 @@
+// Error codes that cross the API as data ({ code, message, data }), never as thrown objects.
+// -32700…-32603 are JSON-RPC 2.0's; 1xxx are MolePort's SSH/forward codes (1001–1007 exactly as the
+// seed) plus Warren's SSH additions; 2xxx AWS, 3xxx conduit, 4xxx EFS belong to later domains.
+import { z } from 'zod';
+
+export const ErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  HostNotFound: 1001,
+  AlreadyConnected: 1002,
+  NotConnected: 1003,
+  RuleNotFound: 1004,
+  RuleAlreadyExists: 1005,
+  PortConflict: 1006,
+  AuthenticationFailed: 1007,
+  /** The server's host key is not in known_hosts; `host.trust` accepts it. data: HostKeyInfo */
+  HostKeyUnknown: 1008,
+  /** The server's host key differs from known_hosts. Always refused. data: HostKeyInfo */
+  HostKeyChanged: 1009,
+  /** An identity file is encrypted and no passphrase is known; `host.unlock` supplies it. data: { key_path } */
+  PassphraseRequired: 1010,
+  /** TCP/SSH connection could not be established (refused, timeout, DNS). */
+  ConnectionFailed: 1011,
+  /** The daemon is shutting down and takes no new work. */
+  ShuttingDown: 1012,
+} as const;
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const rpcErrorSchema = z.object({
+  code: z.number().int(),
+  message: z.string(),
+  data: z.unknown().optional(),
+});
+export type RpcError = z.infer<typeof rpcErrorSchema>;
+
+/** An error meant for the API caller. Handlers throw it; doors turn it into `{ code, message, data }`. */
+export class WarrenError extends Error {
+  readonly code: number;
+  readonly data: unknown;
+  constructor(code: number, message: string, data?: unknown) {
+    super(message);
+    this.name = 'WarrenError';
+    this.code = code;
+    this.data = data;
+  }
+  toRpc(): RpcError {
+    return this.data === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, data: this.data };
+  }
+}
+
+export function isWarrenError(e: unknown): e is WarrenError {
+  return e instanceof WarrenError;
+}
+
+/** Human name of a code, for CLI output and logs. */
+export function errorCodeName(code: number): string {
+  for (const [name, value] of Object.entries(ErrorCode)) if (value === code) return name;
+  return `Error${code}`;
+}

@@ -1,0 +1,134 @@
+// Domain models as they cross the API: snake_case JSON fields, names as in MolePort's seed.
+import { z } from 'zod';
+
+export const forwardTypeSchema = z.enum(['local', 'remote', 'dynamic']);
+export type ForwardType = z.infer<typeof forwardTypeSchema>;
+
+export const sessionStatusSchema = z.enum(['stopped', 'starting', 'active', 'reconnecting', 'error']);
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+export const connectionStateSchema = z.enum(['disconnected', 'connecting', 'connected', 'reconnecting', 'error']);
+export type ConnectionState = z.infer<typeof connectionStateSchema>;
+
+export const portSchema = z.number().int().min(1).max(65535);
+/** Rule names are used in CLI arguments and URLs: keep them simple. */
+export const ruleNameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'use letters, digits and . _ : @ - (starting with a letter or digit)');
+export const hostAliasSchema = z.string().min(1).max(255).regex(/^[^\s]+$/, 'a host alias has no spaces');
+/** remote_host: a host name, IPv4 or IPv6 literal as the remote side sees it. */
+export const remoteHostSchema = z.string().min(1).max(255).regex(/^[^\s/]+$/, 'not a host name or address');
+
+const sshRuleFields = {
+  kind: z.literal('ssh'),
+  name: ruleNameSchema,
+  host: hostAliasSchema,
+  type: forwardTypeSchema,
+  local_port: portSchema,
+  remote_host: remoteHostSchema.optional(),
+  remote_port: portSchema.optional(),
+  auto_connect: z.boolean(),
+};
+
+/**
+ * An SSH forward rule. local: 127.0.0.1:local_port → remote_host:remote_port seen from the server.
+ * remote: the server listens on remote_host (bind address, default localhost):remote_port and
+ * connections come to 127.0.0.1:local_port. dynamic: a SOCKS5 proxy on 127.0.0.1:local_port.
+ */
+export const sshForwardRuleSchema = z.object(sshRuleFields).superRefine((rule, ctx) => {
+  if (rule.type === 'dynamic') {
+    if (rule.remote_port !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['remote_port'], message: 'a dynamic forward has no remote_port' });
+    return;
+  }
+  if (rule.remote_port === undefined)
+    ctx.addIssue({ code: 'custom', path: ['remote_port'], message: `a ${rule.type} forward needs remote_port` });
+  if (rule.type === 'local' && rule.remote_host === undefined)
+    ctx.addIssue({ code: 'custom', path: ['remote_host'], message: 'a local forward needs remote_host' });
+});
+export type SshForwardRule = z.infer<typeof sshForwardRuleSchema>;
+
+/** Every kind of rule. `ssm` and `conduit` join this union in their issues. */
+export const forwardRuleSchema = sshForwardRuleSchema;
+export type ForwardRule = SshForwardRule;
+export type RuleKind = ForwardRule['kind'];
+
+/** MolePort's ForwardInfo plus `kind`. */
+export const forwardInfoSchema = z.object({
+  kind: z.literal('ssh'),
+  name: z.string(),
+  host: z.string(),
+  type: forwardTypeSchema,
+  local_port: z.number().int(),
+  remote_host: z.string().optional(),
+  remote_port: z.number().int().optional(),
+  auto_connect: z.boolean(),
+});
+export type ForwardInfo = z.infer<typeof forwardInfoSchema>;
+
+export const hostInfoSchema = z.object({
+  name: z.string(),
+  hostname: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+  identity_file: z.array(z.string()),
+  proxy_jump: z.array(z.string()),
+  state: connectionStateSchema,
+  active_forward_count: z.number().int(),
+  last_error: z.string().optional(),
+});
+export type HostInfo = z.infer<typeof hostInfoSchema>;
+
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.literal('ssh'),
+  host: z.string(),
+  type: forwardTypeSchema,
+  local_port: z.number().int(),
+  remote_host: z.string().optional(),
+  remote_port: z.number().int().optional(),
+  status: sessionStatusSchema,
+  connected_at: z.string().optional(),
+  bytes_sent: z.number().int(),
+  bytes_received: z.number().int(),
+  active_connections: z.number().int(),
+  reconnect_count: z.number().int(),
+  last_error: z.string().optional(),
+  /** Last probe round trip of the link this session rides on. */
+  rtt_ms: z.number().optional(),
+  /** When reconnecting: the moment of the next attempt (RFC3339). */
+  next_retry_at: z.string().optional(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+/** Go-style duration strings as MolePort writes them: "500ms", "1s", "1m30s". */
+export const durationStringSchema = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, 'a duration like "500ms", "1s", "1m30s"');
+
+export const logLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
+
+export const configInfoSchema = z.object({
+  ssh_config_path: z.string(),
+  reconnect: z.object({
+    enabled: z.boolean(),
+    max_retries: z.number().int().min(0),
+    initial_delay: durationStringSchema,
+    max_delay: durationStringSchema,
+  }),
+  session: z.object({ auto_restore: z.boolean() }),
+  log: z.object({ level: logLevelSchema, file: z.string() }),
+});
+export type ConfigInfo = z.infer<typeof configInfoSchema>;
+
+export const hostKeyInfoSchema = z.object({
+  host: z.string(),
+  hostname: z.string(),
+  port: z.number().int(),
+  key_type: z.string(),
+  /** OpenSSH style: "SHA256:base64-without-padding". */
+  fingerprint: z.string(),
+  known_hosts_file: z.string(),
+});
+export type HostKeyInfo = z.infer<typeof hostKeyInfoSchema>;

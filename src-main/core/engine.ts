@@ -15,6 +15,7 @@ import { formatUptime } from '../../src-shared/logic/duration.js';
 import type { EnginePorts } from './engine-ports.js';
 import type { EventBus } from './event-bus.js';
 import { ForwardSession } from './forward-session.js';
+import { IdleCollector } from './idle-gc.js';
 import { LinkKeeper } from './link-keeper.js';
 import { errorMessage, type ReconnectPolicy } from './reconnect-policy.js';
 import { RuleRegistry } from './rule-registry.js';
@@ -66,6 +67,7 @@ export class Engine {
   private lastSampleAt = 0;
   private lastPruneAt = 0;
   private stopping = false;
+  private readonly idleGc = new IdleCollector(10_000);
 
   constructor(
     private readonly ports: EnginePorts,
@@ -289,6 +291,9 @@ export class Engine {
 
   private tickMetrics(): void {
     const running = [...this.sessions.values()].filter((s) => s.status !== 'stopped');
+    let total = 0;
+    for (const s of this.sessions.values()) total += s.bytesSent + s.bytesReceived;
+    this.idleGc.observe(total);
     if (running.length > 0 && this.bus.size > 0) {
       this.bus.emit('event.metrics', {
         sessions: running.map((s) => {

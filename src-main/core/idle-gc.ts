@@ -1,0 +1,45 @@
+// After a burst of traffic, V8 keeps the young generation it grew and the freed Buffers until its
+// next collection, which an idle daemon may not run for hours: tens of MB of RSS that no one uses.
+// When traffic has gone quiet we ask for one full collection. gc is exposed at run time the way
+// Node's v8.setFlagsFromString docs show, so no command-line flag is needed (Electron included).
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+// Cap the young generation: a tunnel's garbage is short-lived Buffers, and a big nursery only adds RSS.
+v8.setFlagsFromString('--max-semi-space-size=1');
+
+let gcFn: (() => void) | undefined | null;
+
+function getGc(): (() => void) | undefined {
+  if (gcFn === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      gcFn = vm.runInNewContext('gc') as () => void;
+    } catch {
+      gcFn = null;
+    }
+  }
+  return gcFn ?? undefined;
+}
+
+export class IdleCollector {
+  private lastTotal = 0;
+  private lastChangeAt = 0;
+  private dirty = false;
+
+  constructor(private readonly quietMs: number) {}
+
+  /** Feed the running byte total now and then; collects once after it stops moving for quietMs. */
+  observe(totalBytes: number, now = Date.now()): boolean {
+    if (totalBytes !== this.lastTotal) {
+      this.lastTotal = totalBytes;
+      this.lastChangeAt = now;
+      this.dirty = true;
+      return false;
+    }
+    if (!this.dirty || now - this.lastChangeAt < this.quietMs) return false;
+    this.dirty = false;
+    getGc()?.();
+    return true;
+  }
+}

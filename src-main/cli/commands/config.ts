@@ -1,0 +1,71 @@
+// warren config get|set|show|validate|import
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { CliError } from '../cli-error.js';
+import { buildConfigUpdate, getConfigValue } from '../config-keys.js';
+import { validateMolePortConfig } from '../config-validate.js';
+import type { CliContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { withJson, type JsonFlag } from './shared.js';
+
+function readFileOrFail(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${(e as Error).message}`, ExitCode.Config);
+  }
+}
+
+export function registerConfig(program: Command, ctx: CliContext): void {
+  const config = program.command('config').description('settings, and MolePort config.yaml import');
+
+  withJson(config.command('get <key>').description('one setting, by dotted key (e.g. reconnect.max_retries)')).action(
+    async (key: string, flags: JsonFlag) => {
+      const info = await ctx.withClient((c) => c.call('config.get'));
+      const value = getConfigValue(info, key);
+      if (flags.json) return ctx.json(value);
+      ctx.out(typeof value === 'object' && value !== null ? stringify(value).trimEnd() : String(value));
+    },
+  );
+
+  withJson(config.command('set <key> <value>').description('change one setting (typed by key)')).action(
+    async (key: string, value: string, flags: JsonFlag) => {
+      const update = buildConfigUpdate(key, value);
+      const r = await ctx.withClient((c) => c.call('config.update', update));
+      if (flags.json) return ctx.json(r);
+      ctx.out(`${key} = ${value}`);
+    },
+  );
+
+  withJson(config.command('show').description('every setting')).action(async (flags: JsonFlag) => {
+    const info = await ctx.withClient((c) => c.call('config.get'));
+    if (flags.json) return ctx.json(info);
+    ctx.out(stringify(info).trimEnd());
+  });
+
+  withJson(config.command('validate <file>').description('check a MolePort config.yaml without importing it (exit 2 on problems)')).action(
+    (file: string, flags: JsonFlag) => {
+      const report = validateMolePortConfig(readFileOrFail(file));
+      if (report.problems.length) ctx.exitCode = ExitCode.Config;
+      if (flags.json) return ctx.json({ file, ok: report.problems.length === 0, ...report });
+      for (const p of report.problems) ctx.out(`problem: ${p}`);
+      for (const w of report.warnings) ctx.out(`warning: ${w}`);
+      ctx.out(
+        report.problems.length
+          ? `${file}: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}`
+          : `${file}: ok (${report.forwardCount} forward${report.forwardCount === 1 ? '' : 's'})`,
+      );
+    },
+  );
+
+  withJson(config.command('import <file>').description('import settings and forwards from a MolePort config.yaml')).action(
+    async (file: string, flags: JsonFlag) => {
+      const yaml = readFileOrFail(file);
+      const r = await ctx.withClient((c) => c.call('config.import', { yaml }));
+      if (flags.json) return ctx.json(r);
+      ctx.out(`imported ${r.imported.length} forward${r.imported.length === 1 ? '' : 's'}${r.imported.length ? `: ${r.imported.join(', ')}` : ''}`);
+      for (const s of r.skipped) ctx.out(`skipped ${s.name}: ${s.reason}`);
+    },
+  );
+}

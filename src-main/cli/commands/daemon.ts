@@ -1,0 +1,89 @@
+// warren daemon run|start|stop|status
+import { Option, type Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { startDaemon, stopDaemon, type DaemonStatus } from '../daemon-control.js';
+import { formatKeyValues } from '../format.js';
+import { parseIntOption, withJson, type JsonFlag } from './shared.js';
+
+interface BrowserFlags {
+  browser?: boolean;
+  browserPort?: number;
+}
+
+function browserOption(flags: BrowserFlags): { port?: number } | false {
+  // --browser-port alone is enough to ask for browser mode.
+  if (!flags.browser && flags.browserPort === undefined) return false;
+  return flags.browserPort === undefined ? {} : { port: flags.browserPort };
+}
+
+export function printStatus(ctx: CliContext, s: DaemonStatus): void {
+  const pairs: Array<[string, string]> = [
+    ['pid', String(s.pid)],
+    ['version', s.version],
+    ['started', s.started_at],
+    ['uptime', s.uptime],
+    ['home', s.warren_home],
+    ['clients', String(s.connected_clients)],
+    ['ssh connections', String(s.active_ssh_connections)],
+    ['active forwards', String(s.active_forwards)],
+  ];
+  if (s.browser_url) pairs.push(['browser', s.browser_url]);
+  ctx.out(formatKeyValues(pairs));
+}
+
+export function registerDaemon(program: Command, ctx: CliContext): void {
+  const daemon = program.command('daemon').description('run, start, stop or inspect the Warren daemon');
+
+  daemon
+    .command('run')
+    .description('run the daemon in the foreground until Ctrl-C or `warren daemon stop`')
+    .option('--browser', 'also serve the UI to a browser on 127.0.0.1')
+    .option('--browser-port <port>', 'port for browser mode (implies --browser)', parseIntOption('--browser-port', 1, 65535))
+    // `daemon start` passes this: its output file should hold crashes, not a copy of warren.log.
+    .addOption(new Option('--no-log-stderr', 'do not copy log lines to stderr').hideHelp())
+    .action(async (flags: BrowserFlags & { logStderr: boolean }) => {
+      // Loaded only here: the engine (ssh2, SQLite…) is heavy, and every other command is a thin client.
+      const { runDaemon } = await import('../../daemon.js');
+      const code = await runDaemon({
+        home: ctx.paths.home,
+        browser: browserOption(flags),
+        logToStderr: flags.logStderr,
+        onReady: ({ socket, browserUrl, pid }) => {
+          ctx.out(`Warren daemon running (pid ${pid}), socket ${socket}`);
+          if (browserUrl) ctx.out(`browser: ${browserUrl}`);
+        },
+      });
+      ctx.exitCode = code;
+    });
+
+  withJson(
+    daemon
+      .command('start')
+      .description('start the daemon in the background and wait until it answers')
+      .option('--browser', 'also serve the UI to a browser on 127.0.0.1')
+      .option('--browser-port <port>', 'port for browser mode (implies --browser)', parseIntOption('--browser-port', 1, 65535)),
+  ).action(async (flags: BrowserFlags & JsonFlag) => {
+    const browser = browserOption(flags);
+    const { status, alreadyRunning } = await startDaemon(ctx, {
+      browser: browser !== false,
+      browserPort: browser === false ? undefined : browser.port,
+    });
+    if (flags.json) return ctx.json({ ...status, already_running: alreadyRunning });
+    ctx.out(alreadyRunning ? `Warren daemon is already running (pid ${status.pid})` : `Warren daemon started (pid ${status.pid})`);
+    if (status.browser_url) ctx.out(`browser: ${status.browser_url}`);
+  });
+
+  withJson(daemon.command('stop').description('stop the daemon (active forwards are restored on the next start)')).action(
+    async (flags: JsonFlag) => {
+      const r = await stopDaemon(ctx);
+      if (flags.json) return ctx.json(r);
+      ctx.out(r.stopped ? `Warren daemon stopped${r.pid ? ` (pid ${r.pid})` : ''}` : 'Warren daemon is not running');
+    },
+  );
+
+  withJson(daemon.command('status').description('show whether the daemon runs, and its health')).action(async (flags: JsonFlag) => {
+    const status = await ctx.withClient((c) => c.call('daemon.status'));
+    if (flags.json) ctx.json(status);
+    else printStatus(ctx, status);
+  });
+}

@@ -1,0 +1,67 @@
+// warren session list|get
+import type { Command } from 'commander';
+import type { SessionInfo } from '../../../src-shared/api/index.js';
+import type { CliContext } from '../context.js';
+import { formatBytes, formatKeyValues, formatTable, paintStatus, uptimeSince } from '../format.js';
+import { describeForward } from '../forward-spec.js';
+import { withJson, type JsonFlag } from './shared.js';
+
+function rtt(s: SessionInfo): string {
+  return s.rtt_ms === undefined ? '-' : `${Math.round(s.rtt_ms)} ms`;
+}
+
+function uptime(s: SessionInfo, now: number): string {
+  return s.status === 'active' || s.status === 'reconnecting' ? uptimeSince(s.connected_at, now) : '-';
+}
+
+export function registerSession(program: Command, ctx: CliContext): void {
+  const session = program.command('session').description('forwards as they run: status, traffic, uptime');
+
+  withJson(session.command('list').description('every session with its live state')).action(async (flags: JsonFlag) => {
+    const r = await ctx.withClient((c) => c.call('session.list'));
+    if (flags.json) return ctx.json(r);
+    if (r.sessions.length === 0) return ctx.out('no sessions');
+    const now = Date.now();
+    ctx.out(
+      formatTable(
+        ['NAME', 'HOST', 'FORWARD', 'STATUS', 'UPTIME', 'SENT', 'RECEIVED', 'CONNS', 'RECONNECTS', 'RTT', 'LAST ERROR'],
+        r.sessions.map((s) => [
+          s.name,
+          s.host,
+          describeForward(s),
+          paintStatus(s.status, ctx.colour),
+          uptime(s, now),
+          formatBytes(s.bytes_sent),
+          formatBytes(s.bytes_received),
+          String(s.active_connections),
+          String(s.reconnect_count),
+          rtt(s),
+          s.last_error ?? '',
+        ]),
+      ),
+    );
+  });
+
+  withJson(session.command('get <name>').description('one session in detail')).action(async (name: string, flags: JsonFlag) => {
+    ctx.subject = { name };
+    const s = await ctx.withClient((c) => c.call('session.get', { name }));
+    if (flags.json) return ctx.json(s);
+    const pairs: Array<[string, string]> = [
+      ['name', s.name],
+      ['host', s.host],
+      ['type', s.type],
+      ['forward', describeForward(s)],
+      ['status', paintStatus(s.status, ctx.colour)],
+      ['connected at', s.connected_at ?? '-'],
+      ['uptime', uptime(s, Date.now())],
+      ['sent', formatBytes(s.bytes_sent)],
+      ['received', formatBytes(s.bytes_received)],
+      ['connections', String(s.active_connections)],
+      ['reconnects', String(s.reconnect_count)],
+      ['rtt', rtt(s)],
+    ];
+    if (s.next_retry_at) pairs.push(['next retry', s.next_retry_at]);
+    if (s.last_error) pairs.push(['last error', s.last_error]);
+    ctx.out(formatKeyValues(pairs));
+  });
+}

@@ -1,0 +1,51 @@
+// Pure display helpers: byte counts and durations in human units, the way a tray window shows them.
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/** 0 → "0 B", 1536 → "1.5 KiB", 10 MiB → "10 MiB". Negative or non-finite input shows "—". */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '—';
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  if (unit === 0) return `${Math.round(value)} B`;
+  // One decimal below 10 keeps small figures readable without jitter in larger ones.
+  const shown = value < 10 ? Math.floor(value * 10) / 10 : Math.floor(value);
+  return `${shown} ${BYTE_UNITS[unit]}`;
+}
+
+/** Milliseconds → "850ms", "12s", "3m 05s", "1m", "2h 07m", "3d 04h". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const totalSeconds = Math.floor(ms / 1000);
+  const s = totalSeconds % 60;
+  const totalMinutes = Math.floor(totalSeconds / 60);
+  const m = totalMinutes % 60;
+  const totalHours = Math.floor(totalMinutes / 60);
+  const h = totalHours % 24;
+  const d = Math.floor(totalHours / 24);
+  // The smaller unit is dropped when it is zero: "1m", not "1m 00s".
+  const two = (big: string, small: number, unit: string): string => (small === 0 ? big : `${big} ${String(small).padStart(2, '0')}${unit}`);
+  if (d > 0) return two(`${d}d`, h, 'h');
+  if (totalHours > 0) return two(`${totalHours}h`, m, 'm');
+  if (totalMinutes > 0) return two(`${totalMinutes}m`, s, 's');
+  return `${s}s`;
+}
+
+/** Round-trip time: "—" when unknown, "<1 ms" for loopback-fast links. */
+export function formatRtt(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1) return '<1 ms';
+  return `${Math.round(ms)} ms`;
+}
+
+/** "127.0.0.1:8080 → db:5432" style endpoint text for a forward. */
+export function formatRoute(f: { type: string; local_port: number; remote_host?: string | undefined; remote_port?: number | undefined }): string {
+  if (f.type === 'dynamic') return `:${f.local_port} (SOCKS5)`;
+  const remote = `${f.remote_host ?? 'localhost'}:${f.remote_port ?? '?'}`;
+  return f.type === 'remote' ? `${remote} → :${f.local_port}` : `:${f.local_port} → ${remote}`;
+}

@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, type ConfigInfo, type ForwardInfo, type HostInfo, type SessionInfo } from '../../src-shared/api/index.js';
+import { forwardRows, initialState, promptForError, reducer, type WarrenState } from './reducer.js';
+
+const host: HostInfo = { name: 'prod', hostname: '127.0.0.1', port: 22, user: 'me', identity_file: [], proxy_jump: [], state: 'disconnected', active_forward_count: 0 };
+const rule: ForwardInfo = { kind: 'ssh', name: 'web', host: 'prod', type: 'local', local_port: 8080, remote_host: 'localhost', remote_port: 80, auto_connect: false };
+const session: SessionInfo = {
+  id: 'web', name: 'web', kind: 'ssh', host: 'prod', type: 'local', local_port: 8080, remote_host: 'localhost', remote_port: 80,
+  status: 'stopped', bytes_sent: 0, bytes_received: 0, active_connections: 0, reconnect_count: 0,
+};
+const config: ConfigInfo = {
+  ssh_config_path: '~/.ssh/config',
+  reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
+  session: { auto_restore: true },
+  log: { level: 'info', file: 'x' },
+};
+const keyInfo = { host: 'prod', hostname: '127.0.0.1', port: 2222, key_type: 'ssh-ed25519', fingerprint: 'SHA256:abc', known_hosts_file: '/k' };
+
+function loaded(): WarrenState {
+  return reducer(initialState, { type: 'loaded', hosts: [host], forwards: [rule], sessions: [session], config });
+}
+
+describe('reducer', () => {
+  it('loads everything and lists one row per rule', () => {
+    const s = loaded();
+    expect(s.loaded).toBe(true);
+    expect(forwardRows(s)).toEqual([{ rule, session, status: 'stopped' }]);
+    expect(forwardRows({ forwards: [rule], sessions: {} })[0]!.status).toBe('stopped');
+  });
+
+  it('takes the session snapshot from event.forward and clears a row error once active', () => {
+    let s = reducer(loaded(), { type: 'row-error', name: 'web', error: 'boom' });
+    s = reducer(s, { type: 'event.forward', event: { type: 'active', name: 'web', host: 'prod', session: { ...session, status: 'active' } } });
+    expect(s.sessions['web']!.status).toBe('active');
+    expect(s.rowErrors).toEqual({});
+  });
+
+  it('removes a deleted rule and its session', () => {
+    const s = reducer(loaded(), { type: 'event.forward', event: { type: 'deleted', name: 'web', host: 'prod' } });
+    expect(s.forwards).toEqual([]);
+    expect(s.sessions).toEqual({});
+  });
+
+  it('merges metrics into known sessions only, and returns the same state when none is known', () => {
+    const s = reducer(loaded(), {
+      type: 'event.metrics',
+      event: { sessions: [{ name: 'web', status: 'active', bytes_sent: 10, bytes_received: 20, uptime: '1s', active_connections: 1, reconnect_count: 2, rtt_ms: 3 }] },
+    });
+    expect(s.sessions['web']).toMatchObject({ status: 'active', bytes_sent: 10, bytes_received: 20, active_connections: 1, reconnect_count: 2, rtt_ms: 3 });
+    const before = loaded();
+    expect(reducer(before, { type: 'event.metrics', event: { sessions: [{ ...s.sessions['web']!, name: 'other', uptime: '1s' }] } })).toBe(before);
+  });
+
+  it('tracks host state from event.ssh and opens the trust prompt for code 1008', () => {
+    let s = reducer(loaded(), { type: 'event.ssh', event: { type: 'connected', host: 'prod' } });
+    expect(s.hosts[0]!.state).toBe('connected');
+    s = reducer(s, { type: 'event.ssh', event: { type: 'error', host: 'prod', error: 'unknown key', code: ErrorCode.HostKeyUnknown, data: keyInfo } });
+    expect(s.hosts[0]).toMatchObject({ state: 'error', last_error: 'unknown key' });
+    expect(s.prompt).toEqual({ kind: 'unknown-key', info: keyInfo });
+  });
+
+  it('keeps a prompt that knows what to retry when an event offers another', () => {
+    let s = reducer(loaded(), { type: 'prompt', prompt: { kind: 'unknown-key', info: keyInfo, retry: 'web' } });
+    s = reducer(s, { type: 'event.ssh', event: { type: 'error', host: 'prod', code: ErrorCode.HostKeyChanged, data: keyInfo } });
+    expect(s.prompt).toEqual({ kind: 'unknown-key', info: keyInfo, retry: 'web' });
+  });
+
+  it('busy flags come and go', () => {
+    let s = reducer(loaded(), { type: 'busy', name: 'web', busy: true });
+    expect(s.busy).toEqual({ web: true });
+    s = reducer(s, { type: 'busy', name: 'web', busy: false });
+    expect(s.busy).toEqual({});
+  });
+
+  it('rows are sorted by name whatever order rules arrive in', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/), { maxLength: 12 }), (names) => {
+        const rows = forwardRows({ forwards: names.map((name) => ({ ...rule, name })), sessions: {} });
+        expect(rows.map((r) => r.rule.name)).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+      }),
+    );
+  });
+});
+
+describe('promptForError', () => {
+  it('maps 1008, 1009 and 1010 to their prompts', () => {
+    expect(promptForError(ErrorCode.HostKeyUnknown, keyInfo, { retry: 'web' })).toEqual({ kind: 'unknown-key', info: keyInfo, retry: 'web' });
+    expect(promptForError(ErrorCode.HostKeyChanged, keyInfo, { retry: 'web' })).toEqual({ kind: 'changed-key', info: keyInfo });
+    expect(promptForError(ErrorCode.PassphraseRequired, { key_path: '/k/id' }, { retry: 'web', host: 'prod' })).toEqual({ kind: 'passphrase', host: 'prod', keyPath: '/k/id', retry: 'web' });
+  });
+  it('ignores other codes and malformed data', () => {
+    expect(promptForError(ErrorCode.PortConflict, keyInfo)).toBeUndefined();
+    expect(promptForError(ErrorCode.HostKeyUnknown, { host: 'x' })).toBeUndefined();
+    expect(promptForError(ErrorCode.PassphraseRequired, { key_path: '/k' })).toBeUndefined();
+  });
+});

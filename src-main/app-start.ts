@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dispatcher } from './api/dispatcher.js';
-import { startBrowserDoor, type BrowserDoor } from './api/doors/browser-door.js';
+import { isStrongToken, startBrowserDoor, type BrowserDoor } from './api/doors/browser-door.js';
+import { randomBytes } from 'node:crypto';
 import { startSocketDoor, type SocketDoor } from './api/doors/socket-door.js';
 import { createHandlers } from './api/handlers.js';
 import { Subscriptions } from './api/subscriptions.js';
@@ -45,6 +46,19 @@ export function expandHome(p: string): string {
 function writePrivateFile(file: string, content: string): void {
   fs.writeFileSync(file, content, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
+}
+
+/** The browser-mode token, kept (0600) so an open tab reconnects after a restart on a fixed port. */
+function browserToken(file: string): string {
+  try {
+    const saved = fs.readFileSync(file, 'utf8').trim();
+    if (isStrongToken(saved)) return saved;
+  } catch {
+    // none yet
+  }
+  const token = randomBytes(32).toString('base64url');
+  writePrivateFile(file, token + '\n');
+  return token;
 }
 
 export async function startWarren(options: WarrenOptions = {}): Promise<WarrenApp> {
@@ -156,6 +170,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     if (options.browser) {
       browser = await startBrowserDoor({
         dispatcher,
+        token: browserToken(path.join(paths.home, 'browser-token')),
         port: options.browser.port ?? 0,
         rendererDir: options.browser.rendererDir ?? path.join(packageRoot(), 'dist', 'renderer'),
         log,

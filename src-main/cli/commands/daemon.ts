@@ -38,7 +38,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
     .command('run')
     .description('run the daemon in the foreground until Ctrl-C or `warren daemon stop`')
     .option('--browser', 'also serve the UI to a browser on 127.0.0.1')
-    .option('--browser-port <port>', 'port for browser mode (implies --browser)', parseIntOption('--browser-port', 1, 65535))
+    .option('--browser-port <port>', 'port for browser mode, 0 = any free port (implies --browser)', parseIntOption('--browser-port', 0, 65535))
     // `daemon start` passes this: its output file should hold crashes, not a copy of warren.log.
     .addOption(new Option('--no-log-stderr', 'do not copy log lines to stderr').hideHelp())
     .action(async (flags: BrowserFlags & { logStderr: boolean }) => {
@@ -61,7 +61,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       .command('start')
       .description('start the daemon in the background and wait until it answers')
       .option('--browser', 'also serve the UI to a browser on 127.0.0.1')
-      .option('--browser-port <port>', 'port for browser mode (implies --browser)', parseIntOption('--browser-port', 1, 65535)),
+      .option('--browser-port <port>', 'port for browser mode, 0 = any free port (implies --browser)', parseIntOption('--browser-port', 0, 65535)),
   ).action(async (flags: BrowserFlags & JsonFlag) => {
     const browser = browserOption(flags);
     const { status, alreadyRunning } = await startDaemon(ctx, {

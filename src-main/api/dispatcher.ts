@@ -2,6 +2,7 @@
 // Errors cross as data ({ code, message, data }); nothing a client sends can throw out of here.
 import {
   ErrorCode,
+  describeIssues,
   WarrenError,
   errorResponse,
   isMethodName,
@@ -33,9 +34,6 @@ export interface DispatcherLog {
   error(obj: Record<string, unknown>, msg: string): void;
 }
 
-function formatZodIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
-}
 
 export class Dispatcher {
   private readonly clients = new Set<string>();
@@ -71,7 +69,7 @@ export class Dispatcher {
     const spec = methods[method];
     const parsed = spec.params.safeParse(params ?? {});
     if (!parsed.success)
-      throw new WarrenError(ErrorCode.InvalidParams, `invalid params for ${method}: ${formatZodIssues(parsed.error.issues)}`);
+      throw new WarrenError(ErrorCode.InvalidParams, `invalid params for ${method}: ${describeIssues(parsed.error.issues, 'params')}`);
     const handler = this.handlers[method] as Handler<M>;
     const result = await handler(parsed.data as ParsedParamsOf<M>, ctx);
     return result;
@@ -107,7 +105,7 @@ export class Dispatcher {
       const id = extractId(message);
       return errorResponse(id, {
         code: ErrorCode.InvalidRequest,
-        message: `invalid request: ${formatZodIssues(req.error.issues)}`,
+        message: `invalid request: ${describeIssues(req.error.issues, 'request')}`,
       });
     }
     const { id, method, params } = req.data;

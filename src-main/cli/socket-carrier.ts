@@ -5,6 +5,7 @@ import net from 'node:net';
 import {
   ErrorCode,
   WarrenError,
+  describeIssues,
   errorFromRpc,
   isMethodName,
   methods,
@@ -51,10 +52,6 @@ interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
-}
-
-function issuesText(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
 export class SocketCarrier implements RpcCarrier {
@@ -166,7 +163,7 @@ export class SocketCarrier implements RpcCarrier {
     }
     const res = responseSchema.safeParse(message);
     if (!res.success) {
-      this.protocolError(`the daemon sent a message that is neither an answer nor a notification: ${issuesText(res.error.issues)}`);
+      this.protocolError(`the daemon sent a message that is neither an answer nor a notification: ${describeIssues(res.error.issues, 'message')}`);
       return;
     }
     const { id } = res.data;
@@ -194,7 +191,7 @@ export class SocketCarrier implements RpcCarrier {
     // Surface it as an error rather than print something half-right.
     return Promise.reject(
       new DaemonConnectionError(
-        `the daemon answered ${method} with an unexpected result (${issuesText(parsed.error.issues)}); are the CLI and the daemon the same version?`,
+        `the daemon answered ${method} with an unexpected result (${describeIssues(parsed.error.issues, 'result')}); are the CLI and the daemon the same version?`,
         ErrorCode.InternalError,
       ),
     );

@@ -23,14 +23,8 @@ export interface HistoryPort {
   finished(id: number, record: { status: SessionStatus; bytes_sent: number; bytes_received: number; reason: string }): void;
 }
 
-export interface MetricSample {
-  ts: number;
-  rule_name: string;
-  bytes_sent: number;
-  bytes_received: number;
-  active_connections: number;
-  rtt_ms: number | null;
-}
+export type { MetricSample } from '../store/metrics-repo.js';
+import type { MetricSample } from '../store/metrics-repo.js';
 export interface MetricsPort {
   add(samples: MetricSample[]): void;
   prune(): void;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import {
   ErrorCode,
+  describeIssues,
   WarrenError,
   forwardRuleSchema,
   type ForwardRule,
@@ -20,7 +21,7 @@ function validate(candidate: unknown): ForwardRule {
   if (!parsed.success)
     throw new WarrenError(
       ErrorCode.InvalidParams,
-      `invalid forward: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ')}`,
+      `invalid forward: ${describeIssues(parsed.error.issues, 'rule')}`,
     );
   return parsed.data;
 }

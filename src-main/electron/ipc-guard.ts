@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ErrorCode, type BridgeEnvelope, type RpcError } from '../../src-shared/api/index.js';
+import { ErrorCode, describeIssues, type BridgeEnvelope, type RpcError } from '../../src-shared/api/index.js';
 
 /** What the preload sends on IPC_CALL_CHANNEL. Anything else is refused before dispatch. */
 export const ipcCallPayloadSchema = z
@@ -19,7 +19,7 @@ export type PayloadCheck = { ok: true; payload: IpcCallPayload } | { ok: false; 
 export function parseIpcPayload(raw: unknown): PayloadCheck {
   const parsed = ipcCallPayloadSchema.safeParse(raw);
   if (parsed.success) return { ok: true, payload: parsed.data };
-  const detail = parsed.error.issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+  const detail = describeIssues(parsed.error.issues, 'payload');
   return { ok: false, envelope: errorEnvelope({ code: ErrorCode.InvalidRequest, message: `invalid IPC call: ${detail}` }) };
 }
 

@@ -2,7 +2,7 @@
 // patch and each entry of `forwards` an ssh rule. A bad forward or setting is skipped with a
 // reason; only unreadable YAML fails the whole import.
 import { parseDocument } from 'yaml';
-import { ErrorCode, WarrenError } from '../../src-shared/api/errors.js';
+import { ErrorCode, WarrenError, describeIssues } from '../../src-shared/api/errors.js';
 import { durationStringSchema, forwardRuleSchema, type ForwardRule } from '../../src-shared/api/models.js';
 import type { SettingsPatch } from '../../src-shared/domain/settings.js';
 import { formatDuration, tryParseDuration } from '../../src-shared/logic/duration.js';
@@ -111,7 +111,7 @@ function importForward(entry: unknown, index: number): { rule: ForwardRule } | {
   }
   const parsed = forwardRuleSchema.safeParse(candidate);
   if (!parsed.success)
-    return { skip: { name: givenName ?? `forwards[${index}]`, reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'forward'}: ${i.message}`).join('; ') } };
+    return { skip: { name: givenName ?? `forwards[${index}]`, reason: describeIssues(parsed.error.issues, 'forward') } };
   return { rule: parsed.data };
 }
 

@@ -1,7 +1,7 @@
 // Saved forward rules. Validated with forwardRuleSchema going in and coming out; `name` is unique
 // and list order is insertion order. Every SQL statement for the table is prepared here.
 import type Database from 'better-sqlite3';
-import { ErrorCode, WarrenError } from '../../src-shared/api/errors.js';
+import { ErrorCode, WarrenError, describeIssues } from '../../src-shared/api/errors.js';
 import { forwardRuleSchema, ruleNameSchema, type ForwardRule } from '../../src-shared/api/models.js';
 import type { StoreLog } from './store-log.js';
 
@@ -39,7 +39,7 @@ function validateIn(rule: ForwardRule): ForwardRule {
   if (!parsed.success)
     throw new WarrenError(
       ErrorCode.InvalidParams,
-      `invalid rule: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ')}`,
+      `invalid rule: ${describeIssues(parsed.error.issues, 'rule')}`,
     );
   return parsed.data;
 }

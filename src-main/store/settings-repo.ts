@@ -3,7 +3,7 @@
 // Reads never fail: damaged values fall back to the defaults with a warning.
 import type Database from 'better-sqlite3';
 import { configUpdateParamsSchema } from '../../src-shared/api/contract.js';
-import { ErrorCode, WarrenError } from '../../src-shared/api/errors.js';
+import { ErrorCode, WarrenError, describeIssues } from '../../src-shared/api/errors.js';
 import { mergeSettingsPatch, sanitizeSettingsPatch, type SettingsPatch } from '../../src-shared/domain/settings.js';
 import type { StoreLog } from './store-log.js';
 
@@ -44,7 +44,7 @@ export function createSettingsRepo(db: Database.Database, now: () => Date, log: 
     if (!parsed.success)
       throw new WarrenError(
         ErrorCode.InvalidParams,
-        `invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        `invalid settings: ${describeIssues(parsed.error.issues, 'settings')}`,
       );
     sql.put.run(JSON.stringify(parsed.data), now().toISOString());
   }

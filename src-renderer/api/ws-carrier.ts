@@ -2,7 +2,7 @@
 // us, so the carrier reopens the socket with backoff, re-subscribes to events on the new
 // connection (subscription ids are per connection) and only then reports 'open' again.
 import { ErrorCode, WarrenError, errorFromRpc, responseSchema } from '../../src-shared/api/index.js';
-import { reconnectDelay, type BackoffOptions } from './backoff.js';
+import { DEFAULT_JITTER, backoffDelay } from '../../src-shared/logic/backoff.js';
 import type { ConnectionStatus, LiveCarrier } from './carrier.js';
 import { decodeNotification, decodeResult } from './decode.js';
 
@@ -38,7 +38,7 @@ export function browserSocketOpener(): SocketOpener {
 export interface WsCarrierOptions {
   url: string;
   open: SocketOpener;
-  backoff?: BackoffOptions;
+  backoff?: { initialMs: number; maxMs: number };
   /** How long a call may wait for the connection plus its answer. */
   callTimeoutMs?: number;
 }
@@ -106,7 +106,7 @@ export function createWsCarrier(options: WsCarrierOptions): LiveCarrier {
         }
         if (closed) return;
         setStatus('down');
-        reconnectTimer = setTimeout(connect, reconnectDelay(attempt++, backoff));
+        reconnectTimer = setTimeout(connect, backoffDelay(attempt++, { ...backoff, jitter: DEFAULT_JITTER }));
       },
     });
     socket = sock;

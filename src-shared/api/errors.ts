@@ -62,3 +62,8 @@ export function errorCodeName(code: number): string {
   for (const [name, value] of Object.entries(ErrorCode)) if (value === code) return name;
   return `Error${code}`;
 }
+
+/** One line naming each zod issue by its path ("local_port: expected number"), for error messages. */
+export function describeIssues(issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>, whole = 'value'): string {
+  return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : whole}: ${i.message}`).join('; ');
+}

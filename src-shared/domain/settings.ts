@@ -3,7 +3,7 @@
 // a plain record, nothing here reads the process.
 import { configInfoSchema, durationStringSchema, logLevelSchema, type ConfigInfo } from '../api/models.js';
 import { configUpdateParamsSchema, type ConfigUpdateParams } from '../api/contract.js';
-import { ErrorCode, WarrenError } from '../api/errors.js';
+import { ErrorCode, WarrenError, describeIssues } from '../api/errors.js';
 import { formatDuration, tryParseDuration } from '../logic/duration.js';
 
 export type Settings = ConfigInfo;
@@ -95,11 +95,11 @@ function stripUndefined<T extends object>(o: T | undefined): Partial<T> {
 export function applyConfigUpdate(current: Settings, update: ConfigUpdateParams): Settings {
   const parsed = configUpdateParamsSchema.safeParse(update);
   if (!parsed.success)
-    throw new WarrenError(ErrorCode.InvalidParams, `invalid settings update: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new WarrenError(ErrorCode.InvalidParams, `invalid settings update: ${describeIssues(parsed.error.issues, 'settings')}`);
   const next = overlay(current, parsed.data);
   const checked = configInfoSchema.safeParse(next);
   if (!checked.success)
-    throw new WarrenError(ErrorCode.InvalidParams, `invalid settings: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new WarrenError(ErrorCode.InvalidParams, `invalid settings: ${describeIssues(checked.error.issues, 'settings')}`);
   const problem = settingsProblem(checked.data);
   if (problem) throw new WarrenError(ErrorCode.InvalidParams, problem);
   return checked.data;

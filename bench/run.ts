@@ -106,6 +106,20 @@ async function main(): Promise<void> {
     await sshd.killSessions();
     const detectedAt = await Promise.race([seen, new Promise<number>((r) => setTimeout(() => r(NaN), 15_000))]);
     row('disconnect detection (sshd killed)', detectedAt - killedAt, undefined, 'ms', 'lower');
+
+    // Silent death: the serving sshd is frozen (SIGSTOP), TCP stays open; only the probes can tell.
+    await waitFor(async () => (await client2.call('session.get', { name: 'bench' })).status === 'active', 'bench active again', 30_000);
+    const silent = new Promise<number>((resolve) => {
+      client2.on('event.forward', (e: ForwardEvent) => {
+        if (e.name === 'bench' && e.type === 'reconnecting') resolve(performance.now());
+      });
+    });
+    const frozenAt = performance.now();
+    await sshd.freezeSessions();
+    const silentAt = await Promise.race([silent, new Promise<number>((r) => setTimeout(() => r(NaN), 15_000))]);
+    await sshd.killSessions();
+    await sshd.thawSessions();
+    row('disconnect detection (sshd frozen)', silentAt - frozenAt, undefined, 'ms', 'lower');
     await c2.close();
     console.log('goals: throughput ≥ 0.8× ssh -L; detection ≤ 5000 ms (aim ≤ 2000); idle CPU ≤ 0.5 %; RSS ≤ 100 MiB; API p99 ≤ 10 ms');
   } finally {

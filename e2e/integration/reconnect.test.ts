@@ -78,6 +78,26 @@ describe('reconnect and restore', () => {
     expect(again.intact).toBe(true);
   });
 
+  it('sees a silent death (server frozen, TCP still open) within 5 s through its probes', async () => {
+    await waitForStatus(daemon.client, name, 'active', 10_000);
+    expect(await sshd.freezeSessions()).toBeGreaterThan(0);
+    const frozenAt = Date.now();
+    try {
+      await waitForStatus(daemon.client, name, 'reconnecting', 6000);
+      const seenAfter = Date.now() - frozenAt;
+      // Probe interval 2 s + two 1.5 s probe timeouts, plus polling slack.
+      expect(seenAfter).toBeLessThan(5500);
+      const s = await daemon.client.call('session.get', { name });
+      expect(s.last_error).toMatch(/stopped answering|probe/);
+    } finally {
+      await sshd.killSessions(); // the frozen session is dead to us; don't leave it stopped
+      await sshd.thawSessions();
+    }
+    await waitForStatus(daemon.client, name, 'active', 30_000);
+    const r = await echoThrough(await connectThrough(port), 256 * 1024);
+    expect(r.intact).toBe(true);
+  });
+
   it('after kill -9 of the daemon, the next start brings active sessions back by themselves', async () => {
     await daemon.kill9();
     daemon = await startDaemon({ home: home.path, sshConfigPath: sshd.sshConfigPath });

@@ -11,12 +11,11 @@ import {
   type SessionStatus,
 } from '../../src-shared/api/index.js';
 import type { SessionEvent } from '../../src-shared/domain/session-machine.js';
-import { formatUptime } from '../../src-shared/logic/duration.js';
 import type { EnginePorts } from './engine-ports.js';
 import type { EventBus } from './event-bus.js';
 import { ForwardSession } from './forward-session.js';
-import { IdleCollector } from './idle-gc.js';
 import { LinkKeeper } from './link-keeper.js';
+import { MetricsTicker } from './metrics-ticker.js';
 import { errorMessage, type ReconnectPolicy } from './reconnect-policy.js';
 import { RuleRegistry } from './rule-registry.js';
 
@@ -63,11 +62,8 @@ export class Engine {
   private readonly sessions = new Map<string, ForwardSession>();
   private readonly keepers = new Map<string, LinkKeeper>();
   private readonly hostErrors = new Map<string, string>();
-  private metricsTimer: NodeJS.Timeout | undefined;
-  private lastSampleAt = 0;
-  private lastPruneAt = 0;
+  private readonly metrics: MetricsTicker;
   private stopping = false;
-  private readonly idleGc = new IdleCollector(10_000);
 
   constructor(
     private readonly ports: EnginePorts,
@@ -76,8 +72,7 @@ export class Engine {
     private readonly log: EngineLog,
   ) {
     this.rules = new RuleRegistry(ports.rules, ports.hosts);
-    this.metricsTimer = setInterval(() => this.tickMetrics(), opts.metricsIntervalMs);
-    this.metricsTimer.unref();
+    this.metrics = new MetricsTicker(() => this.sessions.values(), bus, ports.metrics, { intervalMs: opts.metricsIntervalMs, sampleEveryMs: opts.sampleEveryMs }, log);
   }
 
   // ── hosts ────────────────────────────────────────────────────────────────────────────────────
@@ -197,9 +192,7 @@ export class Engine {
   /** Stop everything but keep the active set, so the next start restores it. */
   async shutdown(): Promise<void> {
     this.stopping = true;
-    if (this.metricsTimer) clearInterval(this.metricsTimer);
-    this.metricsTimer = undefined;
-    this.sampleMetrics();
+    this.metrics.stop();
     await Promise.all([...this.sessions.values()].map((s) => s.stop('Warren stopped').catch(() => undefined)));
     await Promise.all([...this.keepers.values()].map((k) => k.dispose()));
     this.keepers.clear();
@@ -287,59 +280,5 @@ export class Engine {
       }
     } else if (state === 'connected') this.hostErrors.delete(alias);
     this.bus.emit('event.ssh', payload);
-  }
-
-  private tickMetrics(): void {
-    const running = [...this.sessions.values()].filter((s) => s.status !== 'stopped');
-    let total = 0;
-    for (const s of this.sessions.values()) total += s.bytesSent + s.bytesReceived;
-    this.idleGc.observe(total);
-    if (running.length > 0 && this.bus.size > 0) {
-      this.bus.emit('event.metrics', {
-        sessions: running.map((s) => {
-          const i = s.info();
-          const m = {
-            name: i.name,
-            status: i.status,
-            bytes_sent: i.bytes_sent,
-            bytes_received: i.bytes_received,
-            uptime: s.connectedAt ? formatUptime(Date.now() - s.connectedAt.getTime()) : '0s',
-            active_connections: i.active_connections,
-            reconnect_count: i.reconnect_count,
-          };
-          return i.rtt_ms === undefined ? m : { ...m, rtt_ms: i.rtt_ms };
-        }),
-      });
-    }
-    const now = Date.now();
-    if (now - this.lastSampleAt >= this.opts.sampleEveryMs) this.sampleMetrics();
-    if (now - this.lastPruneAt >= 3_600_000) {
-      this.lastPruneAt = now;
-      try {
-        this.ports.metrics.prune();
-      } catch (e) {
-        this.log.warn({ err: errorMessage(e) }, 'metric prune failed');
-      }
-    }
-  }
-
-  private sampleMetrics(): void {
-    this.lastSampleAt = Date.now();
-    const samples = [...this.sessions.values()]
-      .filter((s) => s.status === 'active' || s.status === 'reconnecting')
-      .map((s) => ({
-        ts: this.lastSampleAt,
-        rule_name: s.rule.name,
-        bytes_sent: s.bytesSent,
-        bytes_received: s.bytesReceived,
-        active_connections: s.activeConnections,
-        rtt_ms: s.info().rtt_ms ?? null,
-      }));
-    if (samples.length === 0) return;
-    try {
-      this.ports.metrics.add(samples);
-    } catch (e) {
-      this.log.warn({ err: errorMessage(e) }, 'metric sample write failed');
-    }
   }
 }

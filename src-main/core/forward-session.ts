@@ -2,14 +2,11 @@
 // while reconnecting so no other program takes the port and new clients wait), its connections and
 // byte counters. It rides a LinkKeeper shared with the other forwards to the same host.
 import type net from 'node:net';
-import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ErrorCode, WarrenError, type ForwardRule, type SessionInfo, type SessionStatus } from '../../src-shared/api/index.js';
 import { holdsListener, nextSessionState, type SessionEvent } from '../../src-shared/domain/session-machine.js';
-import { Reply } from '../../src-shared/logic/socks5.js';
-import { countedPipe } from './forward/counted-pipe.js';
-import { LOOPBACK, closeServer, listenLocal } from './forward/local-listener.js';
-import { socks5Accept } from './forward/socks5-server.js';
+import { closeServer, listenLocal } from './forward/local-listener.js';
+import { serveLocalClient, serveRemoteStream, type ConnectionContext } from './forward/serve-connection.js';
 import type { Link, RemoteListener } from './link.js';
 import type { LinkKeeper, LinkUser } from './link-keeper.js';
 import { errorMessage, isPermanentError } from './reconnect-policy.js';
@@ -100,7 +97,7 @@ export class ForwardSession implements LinkUser {
     const outcome = this.waitStart();
     try {
       if (this.rule.type !== 'remote') {
-        this.server = await listenLocal(this.rule.local_port, (s) => this.onLocalConnection(s));
+        this.server = await listenLocal(this.rule.local_port, (s) => serveLocalClient(s, this.connections));
       }
     } catch (e) {
       if (gen === this.generation) this.failStart(e);
@@ -219,7 +216,7 @@ export class ForwardSession implements LinkUser {
     if (!link.listenRemote) throw new WarrenError(ErrorCode.InternalError, `${link.key} cannot do remote forwards`);
     const bind = { host: this.rule.remote_host ?? 'localhost', port: this.rule.remote_port ?? 0 };
     try {
-      this.remoteListener = await link.listenRemote(bind, (stream) => this.onRemoteStream(stream));
+      this.remoteListener = await link.listenRemote(bind, (stream) => serveRemoteStream(stream, this.connections));
     } catch (e) {
       throw new WarrenError(
         ErrorCode.PortConflict,
@@ -254,6 +251,14 @@ export class ForwardSession implements LinkUser {
     this.hooks.changed(this, event, err);
   }
 
+  private readonly connections: ConnectionContext = {
+    rule: () => this.rule, // read at each use: a restart may swap the rule
+    counter: { addSent: (n) => (this.bytesSent += n), addReceived: (n) => (this.bytesReceived += n) },
+    track: (s) => this.track(s),
+    linkForClient: () => this.linkForClient(),
+    noteError: (e) => this.noteStreamError(e),
+  };
+
   private track(s: Duplex): void {
     this.sockets.add(s);
     s.once('close', () => this.sockets.delete(s));
@@ -272,49 +277,6 @@ export class ForwardSession implements LinkUser {
     }
   }
 
-  private onLocalConnection(socket: net.Socket): void {
-    socket.setNoDelay(true);
-    socket.on('error', () => undefined);
-    this.track(socket);
-    const counter = { addSent: (n: number) => (this.bytesSent += n), addReceived: (n: number) => (this.bytesReceived += n) };
-    const origin = { host: socket.remoteAddress ?? LOOPBACK, port: socket.remotePort ?? 0 };
-    void (async () => {
-      const link = await this.linkForClient();
-      if (!link || socket.destroyed) {
-        socket.destroy();
-        return;
-      }
-      if (this.rule.type === 'dynamic') {
-        const { stream } = await socks5Accept(socket, (req) => link.openStream({ host: req.host, port: req.port }, origin), socksReply);
-        this.track(stream);
-        await countedPipe(socket, stream, counter);
-        return;
-      }
-      const target = { host: this.rule.remote_host ?? 'localhost', port: this.rule.remote_port ?? 0 };
-      const stream = await link.openStream(target, origin);
-      this.track(stream);
-      await countedPipe(socket, stream, counter);
-    })().catch((e: unknown) => {
-      socket.destroy();
-      this.noteStreamError(e);
-    });
-  }
-
-  private onRemoteStream(stream: Duplex): void {
-    stream.on('error', () => undefined);
-    this.track(stream);
-    const local = netConnect({ host: LOOPBACK, port: this.rule.local_port, noDelay: true });
-    local.on('error', (e) => {
-      stream.destroy();
-      this.noteStreamError(new Error(`connection to ${LOOPBACK}:${this.rule.local_port} failed: ${e.message}`));
-    });
-    local.once('connect', () => {
-      this.track(local);
-      // remote → local is what the far side sent us: "received"
-      void countedPipe(local, stream, { addSent: (n) => (this.bytesSent += n), addReceived: (n) => (this.bytesReceived += n) });
-    });
-  }
-
   private noteStreamError(e: unknown): void {
     const msg = errorMessage(e);
     if (msg === this.lastError) return;
@@ -322,12 +284,4 @@ export class ForwardSession implements LinkUser {
     this.hooks.log?.warn({ session: this.rule.name, err: msg }, 'stream failed');
     this.hooks.changed(this, 'info', e);
   }
-}
-
-function socksReply(err: unknown): number {
-  const msg = errorMessage(err).toLowerCase();
-  if (msg.includes('refused')) return Reply.ConnectionRefused;
-  if (msg.includes('prohibited') || msg.includes('denied')) return Reply.NotAllowed;
-  if (msg.includes('unreachable') || msg.includes('no route')) return Reply.NetworkUnreachable;
-  return Reply.HostUnreachable;
 }

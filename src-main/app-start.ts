@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dispatcher } from './api/dispatcher.js';
-import { isStrongToken, startBrowserDoor, type BrowserDoor } from './api/doors/browser-door.js';
+import type { BrowserDoor } from './api/doors/browser-door.js';
 import { randomBytes } from 'node:crypto';
 import { startSocketDoor, type SocketDoor } from './api/doors/socket-door.js';
 import { createHandlers } from './api/handlers.js';
@@ -49,7 +49,7 @@ function writePrivateFile(file: string, content: string): void {
 }
 
 /** The browser-mode token, kept (0600) so an open tab reconnects after a restart on a fixed port. */
-function browserToken(file: string): string {
+function browserToken(file: string, isStrongToken: (t: string) => boolean): string {
   try {
     const saved = fs.readFileSync(file, 'utf8').trim();
     if (isStrongToken(saved)) return saved;
@@ -168,9 +168,11 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
       cleanups.unshift({ name: 'socket door', run: () => door.close() });
     }
     if (options.browser) {
+      // Loaded only for browser mode: the WebSocket server costs memory a plain daemon never uses.
+      const { isStrongToken, startBrowserDoor } = await import('./api/doors/browser-door.js');
       browser = await startBrowserDoor({
         dispatcher,
-        token: browserToken(path.join(paths.home, 'browser-token')),
+        token: browserToken(path.join(paths.home, 'browser-token'), isStrongToken),
         port: options.browser.port ?? 0,
         rendererDir: options.browser.rendererDir ?? path.join(packageRoot(), 'dist', 'renderer'),
         log,

@@ -22,8 +22,13 @@ export interface LinkKeeperOptions {
   policy: () => ReconnectPolicy;
   /** Probe interval (ARCHITECTURE: 5 s). */
   probeIntervalMs: number;
-  /** A probe slower than this counts as missed. */
+  /**
+   * A probe slower than this counts as missed. Once round trips are known the timeout tightens to
+   * 4 × smoothed RTT + 250 ms (never below probeMinTimeoutMs): a fast link's silent death is seen
+   * sooner, a slow link keeps its headroom.
+   */
   probeTimeoutMs: number;
+  probeMinTimeoutMs?: number;
   /** Consecutive missed probes that mean the link is dead (ARCHITECTURE: 2). */
   maxMissedProbes: number;
   onState: (state: ConnectionState, err?: unknown) => void;
@@ -47,6 +52,7 @@ export class LinkKeeper {
   private waiters: Array<{ resolve: (l: Link) => void; reject: (e: unknown) => void }> = [];
   lastError: string | undefined;
   rttMs: number | undefined;
+  private srttMs: number | undefined;
   nextRetryAt: Date | undefined;
 
   constructor(private readonly opts: LinkKeeperOptions) {}
@@ -235,6 +241,7 @@ export class LinkKeeper {
     this.unsubscribeClose = undefined;
     this.link = undefined;
     this.rttMs = undefined;
+    this.srttMs = undefined;
     if (this.probeTimer) clearTimeout(this.probeTimer);
     this.probeTimer = undefined;
   }
@@ -255,7 +262,8 @@ export class LinkKeeper {
     if (!link) return;
     const sentAt = Date.now();
     try {
-      this.rttMs = await link.probe(this.opts.probeTimeoutMs);
+      this.rttMs = await link.probe(this.probeTimeout());
+      this.srttMs = this.srttMs === undefined ? this.rttMs : 0.875 * this.srttMs + 0.125 * this.rttMs;
       this.missed = 0;
     } catch (err) {
       if (link !== this.link) return;
@@ -268,13 +276,20 @@ export class LinkKeeper {
       this.missed++;
       this.opts.log?.warn({ link: this.opts.key, missed: this.missed, err: errorMessage(err) }, 'probe missed');
       if (this.missed >= this.opts.maxMissedProbes) {
-        this.onLinkClosed(link, new Error(`the server stopped answering (${this.missed} probes of ${this.opts.probeTimeoutMs} ms missed)`));
+        this.onLinkClosed(link, new Error(`the server stopped answering (${this.missed} probes missed)`));
         void link.close();
       } else {
         // Probe again at once, so a silent death is seen within interval + 2 × timeout.
         await this.probeOnce();
       }
     }
+  }
+
+  /** The timeout for the next probe (see LinkKeeperOptions.probeTimeoutMs). */
+  probeTimeout(): number {
+    const max = this.opts.probeTimeoutMs;
+    if (this.srttMs === undefined) return max;
+    return Math.round(Math.min(max, Math.max(this.opts.probeMinTimeoutMs ?? max, 4 * this.srttMs + 250)));
   }
 
   private closeIfUnused(): void {

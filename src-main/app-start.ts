@@ -76,7 +76,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     const interrupted = store.history.closeInterrupted('Warren stopped without an orderly shutdown');
     if (interrupted > 0) log.warn({ sessions: interrupted }, 'previous run ended abruptly; restoring its sessions');
 
-    const settings = new SettingsService(paths.home, store.settings, process.env);
+    const settings = new SettingsService(paths.home, store.settings, process.env, options.settings ?? {});
     for (const w of settings.warnings) log.warn({}, w);
     log.setLevel(settings.get().log.level);
     settings.onChange((s) => log.setLevel(s.log.level));

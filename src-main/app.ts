@@ -2,6 +2,7 @@
 // Electron main process both start. Everything a face needs goes through `dispatcher`.
 import type { Dispatcher } from './api/dispatcher.js';
 import type { WarrenPaths } from './paths.js';
+import type { SettingsPatch } from '../src-shared/domain/settings.js';
 
 export interface WarrenOptions {
   /** $WARREN_HOME; defaults to warrenHome(). */
@@ -12,6 +13,8 @@ export interface WarrenOptions {
   browser?: { port?: number; rendererDir?: string } | false;
   /** Also write log lines to stderr (daemon run in a terminal). */
   logToStderr?: boolean;
+  /** Settings given as command-line flags: they win over env, stored and default values. */
+  settings?: SettingsPatch;
   /** Who runs the engine; shown in logs. */
   host?: 'daemon' | 'electron' | 'test';
 }

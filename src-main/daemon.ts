@@ -1,10 +1,13 @@
 // The headless entry: `warren daemon run`. Same engine as the Electron app, no window.
 import { startWarren } from './app.js';
+import type { SettingsPatch } from '../src-shared/domain/settings.js';
 
 export interface DaemonRunOptions {
   home?: string;
   browser?: { port?: number; rendererDir?: string } | false;
   logToStderr?: boolean;
+  /** Settings from command-line flags (win over env and stored values). */
+  settings?: SettingsPatch;
   /** Called once the daemon is serving (socket bound, sessions restoring). */
   onReady?: (info: { socket: string; browserUrl: string | undefined; pid: number }) => void;
 }
@@ -16,6 +19,7 @@ export async function runDaemon(options: DaemonRunOptions = {}): Promise<number>
     socket: true,
     browser: options.browser ?? false,
     logToStderr: options.logToStderr ?? false,
+    settings: options.settings ?? {},
     host: 'daemon',
   });
   const onSignal = (signal: NodeJS.Signals): void => {

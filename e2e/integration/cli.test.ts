@@ -222,3 +222,24 @@ describe('warren CLI against a daemon it started', () => {
     expect(status.stderr).toContain('no daemon is running');
   });
 });
+
+describe('warren daemon start with setting flags', () => {
+  it('flags win over WARREN_* env: --ssh-config and --log-level', async () => {
+    const home = await makeTempDir('warren-cli-flags-');
+    const flagged = path.join(home.path, 'from-flag.conf');
+    fs.writeFileSync(flagged, 'Host flagged\n  HostName 127.0.0.1\n');
+    const env = cliEnv(home.path, path.join(home.path, 'from-env.conf'), { WARREN_LOG_LEVEL: 'warn' });
+    try {
+      const started = await warren(env, ['daemon', 'start', '--ssh-config', flagged, '--log-level', 'debug']);
+      expect(started.code, started.stderr).toBe(0);
+      expect((await warren(env, ['config', 'get', 'ssh_config_path'])).stdout.trim()).toBe(flagged);
+      expect((await warren(env, ['config', 'get', 'log.level'])).stdout.trim()).toBe('debug');
+      const hosts = JSON.parse((await warren(env, ['host', 'list', '--json'])).stdout) as { hosts: Array<{ name: string }> };
+      expect(hosts.hosts.map((h) => h.name)).toEqual(['flagged']);
+      expect((await warren(env, ['daemon', 'run', '--log-level', 'loud'])).code).toBe(2);
+    } finally {
+      await warren(env, ['daemon', 'stop']);
+      await home.remove();
+    }
+  });
+});

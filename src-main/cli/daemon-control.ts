@@ -14,6 +14,8 @@ export type DaemonStatus = ResultOf<'daemon.status'>;
 export interface StartOptions {
   browser: boolean;
   browserPort?: number;
+  /** More `daemon run` arguments (setting flags). */
+  extraArgs?: string[];
   /** How long to wait for the daemon to answer (ms). */
   timeoutMs?: number;
 }
@@ -68,6 +70,7 @@ export async function startDaemon(ctx: CliContext, options: StartOptions): Promi
   const runArgs = ['daemon', 'run', '--no-log-stderr'];
   if (options.browser) runArgs.push('--browser');
   if (options.browserPort !== undefined) runArgs.push('--browser-port', String(options.browserPort));
+  runArgs.push(...(options.extraArgs ?? []));
   const { command, args } = selfCommand(runArgs);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const child = spawn(command, args, {

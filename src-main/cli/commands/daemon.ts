@@ -1,5 +1,7 @@
 // warren daemon run|start|stop|status
+import path from 'node:path';
 import { Option, type Command } from 'commander';
+import type { SettingsPatch } from '../../../src-shared/domain/settings.js';
 import type { CliContext } from '../context.js';
 import { startDaemon, stopDaemon, type DaemonStatus } from '../daemon-control.js';
 import { formatKeyValues } from '../format.js';
@@ -8,6 +10,25 @@ import { parseIntOption, withJson, type JsonFlag } from './shared.js';
 interface BrowserFlags {
   browser?: boolean;
   browserPort?: number;
+}
+
+interface SettingFlags {
+  sshConfig?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Settings given as flags win over WARREN_* env, stored and default values. */
+function settingsFromFlags(flags: SettingFlags): SettingsPatch {
+  const patch: SettingsPatch = {};
+  if (flags.sshConfig !== undefined) patch.ssh_config_path = path.resolve(flags.sshConfig);
+  if (flags.logLevel !== undefined) patch.log = { level: flags.logLevel };
+  return patch;
+}
+
+function addSettingOptions(cmd: Command): Command {
+  return cmd
+    .option('--ssh-config <file>', 'ssh config to read hosts from (default: setting ssh_config_path, ~/.ssh/config)')
+    .addOption(new Option('--log-level <level>', 'log level for this run').choices(['debug', 'info', 'warn', 'error']));
 }
 
 function browserOption(flags: BrowserFlags): { port?: number } | false {
@@ -34,20 +55,20 @@ export function printStatus(ctx: CliContext, s: DaemonStatus): void {
 export function registerDaemon(program: Command, ctx: CliContext): void {
   const daemon = program.command('daemon').description('run, start, stop or inspect the Warren daemon');
 
-  daemon
-    .command('run')
+  addSettingOptions(daemon.command('run'))
     .description('run the daemon in the foreground until Ctrl-C or `warren daemon stop`')
     .option('--browser', 'also serve the UI to a browser on 127.0.0.1')
     .option('--browser-port <port>', 'port for browser mode, 0 = any free port (implies --browser)', parseIntOption('--browser-port', 0, 65535))
     // `daemon start` passes this: its output file should hold crashes, not a copy of warren.log.
     .addOption(new Option('--no-log-stderr', 'do not copy log lines to stderr').hideHelp())
-    .action(async (flags: BrowserFlags & { logStderr: boolean }) => {
+    .action(async (flags: BrowserFlags & SettingFlags & { logStderr: boolean }) => {
       // Loaded only here: the engine (ssh2, SQLite…) is heavy, and every other command is a thin client.
       const { runDaemon } = await import('../../daemon.js');
       const code = await runDaemon({
         home: ctx.paths.home,
         browser: browserOption(flags),
         logToStderr: flags.logStderr,
+        settings: settingsFromFlags(flags),
         onReady: ({ socket, browserUrl, pid }) => {
           ctx.out(`Warren daemon running (pid ${pid}), socket ${socket}`);
           if (browserUrl) ctx.out(`browser: ${browserUrl}`);
@@ -57,16 +78,19 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
     });
 
   withJson(
-    daemon
-      .command('start')
+    addSettingOptions(daemon.command('start'))
       .description('start the daemon in the background and wait until it answers')
       .option('--browser', 'also serve the UI to a browser on 127.0.0.1')
       .option('--browser-port <port>', 'port for browser mode, 0 = any free port (implies --browser)', parseIntOption('--browser-port', 0, 65535)),
-  ).action(async (flags: BrowserFlags & JsonFlag) => {
+  ).action(async (flags: BrowserFlags & SettingFlags & JsonFlag) => {
     const browser = browserOption(flags);
     const { status, alreadyRunning } = await startDaemon(ctx, {
       browser: browser !== false,
       browserPort: browser === false ? undefined : browser.port,
+      extraArgs: [
+        ...(flags.sshConfig !== undefined ? ['--ssh-config', path.resolve(flags.sshConfig)] : []),
+        ...(flags.logLevel !== undefined ? ['--log-level', flags.logLevel] : []),
+      ],
     });
     if (flags.json) return ctx.json({ ...status, already_running: alreadyRunning });
     ctx.out(alreadyRunning ? `Warren daemon is already running (pid ${status.pid})` : `Warren daemon started (pid ${status.pid})`);

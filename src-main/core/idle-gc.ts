@@ -1,7 +1,12 @@
 // After a burst of traffic, V8 keeps the young generation it grew and the freed Buffers until its
 // next collection, which an idle daemon may not run for hours: tens of MB of RSS that no one uses.
 // When traffic has gone quiet we ask for one full collection. gc is exposed at run time the way
-// Node's v8.setFlagsFromString docs show, so no command-line flag is needed (Electron included).
+// Node's v8.setFlagsFromString docs show, so no command-line flag is needed (Electron included);
+// then glibc is asked to return the freed pages (malloc_trim).
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -22,6 +27,33 @@ function getGc(): (() => void) | undefined {
   return gcFn ?? undefined;
 }
 
+let trimFn: (() => boolean) | undefined | null;
+
+/**
+ * malloc_trim(0) from our small N-API addon (src-main/native/malloc-trim.c, built by `npm ci`
+ * through binding.gyp). GC frees the Buffers; only this gives glibc's freed pages back to the OS.
+ * Absent (not built, not glibc): a no-op.
+ */
+function getTrim(): (() => boolean) | undefined {
+  if (trimFn === undefined) {
+    trimFn = null;
+    let dir = path.dirname(fileURLToPath(import.meta.url));
+    for (let i = 0; i < 6; i++) {
+      const candidate = path.join(dir, 'build', 'Release', 'malloc_trim.node');
+      if (fs.existsSync(candidate)) {
+        try {
+          trimFn = (createRequire(import.meta.url)(candidate) as { trim: () => boolean }).trim;
+        } catch {
+          trimFn = null;
+        }
+        break;
+      }
+      dir = path.dirname(dir);
+    }
+  }
+  return trimFn ?? undefined;
+}
+
 export class IdleCollector {
   private lastTotal = 0;
   private lastChangeAt = 0;
@@ -40,6 +72,7 @@ export class IdleCollector {
     if (!this.dirty || now - this.lastChangeAt < this.quietMs) return false;
     this.dirty = false;
     getGc()?.();
+    getTrim()?.();
     return true;
   }
 }

@@ -108,6 +108,8 @@ async function main(): Promise<void> {
     // Disconnect detection: kill the sshd process serving the session, time until `reconnecting`.
     const c2 = await SocketCarrier.connect({ socketPath: paths.socket, timeoutMs: 60_000 });
     const client2 = createClient(c2);
+    const mem = (await client2.call('daemon.status')).memory;
+    console.log(`${''.padEnd(38)} (JS heap ${(mem.heap_used / MB).toFixed(1)} of ${(mem.heap_total / MB).toFixed(1)} MiB, external ${(mem.external / MB).toFixed(1)} MiB)`);
     const seen = new Promise<number>((resolve) => {
       client2.on('event.forward', (e: ForwardEvent) => {
         if (e.name === 'bench' && e.type === 'reconnecting') resolve(performance.now());

@@ -87,6 +87,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
         active_ssh_connections: activeLinks,
         active_forwards: activeForwards,
         warren_home: d.daemon.home,
+        memory: (({ rss, heapTotal, heapUsed, external }) => ({ rss, heap_total: heapTotal, heap_used: heapUsed, external }))(process.memoryUsage()),
       };
       const url = d.daemon.browserUrl();
       if (url) r.browser_url = url;

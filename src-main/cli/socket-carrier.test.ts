@@ -77,6 +77,7 @@ const status = {
   active_ssh_connections: 0,
   active_forwards: 0,
   warren_home: '/tmp/x',
+  memory: { rss: 80_000_000, heap_total: 20_000_000, heap_used: 14_000_000, external: 2_000_000 },
 };
 
 describe('SocketCarrier', () => {

@@ -54,14 +54,27 @@ function getTrim(): (() => boolean) | undefined {
   return trimFn ?? undefined;
 }
 
+/** RSS growth since the last collection that warrants another one once things are quiet. */
+const RSS_GROWTH_BYTES = 16 * 1024 * 1024;
+
 export class IdleCollector {
   private lastTotal = 0;
   private lastChangeAt = 0;
   private dirty = false;
+  private rssAfterCollect: number;
 
-  constructor(private readonly quietMs: number) {}
+  constructor(
+    private readonly quietMs: number,
+    private readonly rss: () => number = () => process.memoryUsage.rss(),
+  ) {
+    this.rssAfterCollect = rss();
+  }
 
-  /** Feed the running byte total now and then; collects once after it stops moving for quietMs. */
+  /**
+   * Feed the running byte total about once a second. Collects once traffic has been still for
+   * quietMs after moving, or when the process grew by RSS_GROWTH_BYTES since the last collection
+   * (API bursts, reconnect storms) and it is quiet. Returns whether it collected.
+   */
   observe(totalBytes: number, now = Date.now()): boolean {
     if (totalBytes !== this.lastTotal) {
       this.lastTotal = totalBytes;
@@ -69,10 +82,12 @@ export class IdleCollector {
       this.dirty = true;
       return false;
     }
-    if (!this.dirty || now - this.lastChangeAt < this.quietMs) return false;
+    if (now - this.lastChangeAt < this.quietMs) return false;
+    if (!this.dirty && this.rss() - this.rssAfterCollect < RSS_GROWTH_BYTES) return false;
     this.dirty = false;
     getGc()?.();
     getTrim()?.();
+    this.rssAfterCollect = this.rss();
     return true;
   }
 }

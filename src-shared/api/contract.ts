@@ -125,6 +125,8 @@ export const methods = {
       active_forwards: z.number().int(),
       warren_home: z.string(),
       browser_url: z.string().optional(),
+      /** The engine process's memory in bytes (process.memoryUsage()). */
+      memory: z.object({ rss: z.number(), heap_total: z.number(), heap_used: z.number(), external: z.number() }),
     }),
     'Daemon health',
   ),

@@ -47,6 +47,7 @@ export function printStatus(ctx: CliContext, s: DaemonStatus): void {
     ['clients', String(s.connected_clients)],
     ['ssh connections', String(s.active_ssh_connections)],
     ['active forwards', String(s.active_forwards)],
+    ['memory', `${(s.memory.rss / 1048576).toFixed(1)} MiB RSS, ${(s.memory.heap_used / 1048576).toFixed(1)} MiB JS heap`],
   ];
   if (s.browser_url) pairs.push(['browser', s.browser_url]);
   ctx.out(formatKeyValues(pairs));

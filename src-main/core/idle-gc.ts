@@ -54,26 +54,43 @@ function getTrim(): (() => boolean) | undefined {
   return trimFn ?? undefined;
 }
 
-/** RSS growth since the last collection that warrants another one once things are quiet. */
-const RSS_GROWTH_BYTES = 16 * 1024 * 1024;
+/** Growth since the last collection (RSS) or unused JS heap that warrants another one when quiet. */
+const GROWTH_BYTES = 16 * 1024 * 1024;
+/** Collections not caused by traffic are at most this frequent. */
+const MIN_GAP_MS = 30_000;
+
+export interface MemoryProbe {
+  rss(): number;
+  /** Bytes the JS heap holds but does not use (total - used). */
+  heapSlack(): number;
+}
+
+const processMemory: MemoryProbe = {
+  rss: () => process.memoryUsage.rss(),
+  heapSlack: () => {
+    const h = v8.getHeapStatistics();
+    return h.total_heap_size - h.used_heap_size;
+  },
+};
 
 export class IdleCollector {
   private lastTotal = 0;
   private lastChangeAt = 0;
   private dirty = false;
   private rssAfterCollect: number;
+  private lastCollectAt = 0;
 
   constructor(
     private readonly quietMs: number,
-    private readonly rss: () => number = () => process.memoryUsage.rss(),
+    private readonly memory: MemoryProbe = processMemory,
   ) {
-    this.rssAfterCollect = rss();
+    this.rssAfterCollect = memory.rss();
   }
 
   /**
-   * Feed the running byte total about once a second. Collects once traffic has been still for
-   * quietMs after moving, or when the process grew by RSS_GROWTH_BYTES since the last collection
-   * (API bursts, reconnect storms) and it is quiet. Returns whether it collected.
+   * Feed the running byte total about once a second. When bytes have been still for quietMs it
+   * collects if they moved since the last collection, or (at most every MIN_GAP_MS) if the process
+   * grew by GROWTH_BYTES since then or the JS heap holds that much unused. Returns whether it did.
    */
   observe(totalBytes: number, now = Date.now()): boolean {
     if (totalBytes !== this.lastTotal) {
@@ -83,11 +100,13 @@ export class IdleCollector {
       return false;
     }
     if (now - this.lastChangeAt < this.quietMs) return false;
-    if (!this.dirty && this.rss() - this.rssAfterCollect < RSS_GROWTH_BYTES) return false;
+    const grown = now - this.lastCollectAt >= MIN_GAP_MS && (this.memory.rss() - this.rssAfterCollect >= GROWTH_BYTES || this.memory.heapSlack() >= GROWTH_BYTES);
+    if (!this.dirty && !grown) return false;
     this.dirty = false;
     getGc()?.();
     getTrim()?.();
-    this.rssAfterCollect = this.rss();
+    this.lastCollectAt = now;
+    this.rssAfterCollect = this.memory.rss();
     return true;
   }
 }

@@ -1,37 +1,15 @@
 // The real `warren` CLI against a real daemon and a real sshd: the unknown-host-key flow
 // (exit 4 with a hint, `host trust`), starting a forward, and `host unlock` with a piped passphrase.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../fixtures/ports.js';
 import { startSshd, type SshdFixture } from '../fixtures/sshd.js';
 import { makeTempDir, type TempDir } from '../fixtures/tmp.js';
-import { cliEntry, cliEnv, repoRoot } from './helpers/daemon.js';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runWarren, type CliResult } from './helpers/cli.js';
+import { cliEnv } from './helpers/daemon.js';
 
 /** Run the CLI; stdin is a pipe carrying `input` (so it is never a TTY), or closed. */
 function warren(env: NodeJS.ProcessEnv, args: string[], input?: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdin.end(input ?? '');
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`warren ${args.join(' ')} did not finish in time\n${stdout}\n${stderr}`));
-    }, 45_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runWarren(env, args, input === undefined ? {} : { input });
 }
 
 describe('warren CLI with a real sshd', () => {

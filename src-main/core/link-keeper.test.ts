@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, WarrenError, type ConnectionState } from '../../src-shared/api/index.js';
 import { baseDelay } from '../../src-shared/logic/backoff.js';
-import { LinkKeeper, type LinkUser } from './link-keeper.js';
+import { LinkKeeper, type LinkKeeperOptions, type LinkUser } from './link-keeper.js';
 import type { Link } from './link.js';
 import { reconnectPolicy } from './reconnect-policy.js';
 
@@ -53,6 +53,20 @@ function recorder() {
   return { calls, user };
 }
 
+/** A keeper on `connect` with slow probes and 1-2-4-8-16 s backoff unless overridden. */
+function keeperOn(connect: () => Promise<Link>, overrides: Partial<LinkKeeperOptions> = {}): LinkKeeper {
+  return new LinkKeeper({
+    key: 'k',
+    connect,
+    policy: () => reconnectPolicy(1000, 16_000, 0, true),
+    probeIntervalMs: 60_000,
+    probeTimeoutMs: 1000,
+    maxMissedProbes: 2,
+    onState: () => undefined,
+    ...overrides,
+  });
+}
+
 describe('LinkKeeper (monitor + reconnector)', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -63,20 +77,14 @@ describe('LinkKeeper (monitor + reconnector)', () => {
         const attemptsAt: number[] = [];
         const states: ConnectionState[] = [];
         const t0 = Date.now();
-        const keeper = new LinkKeeper({
-          key: 'k',
-          connect: async () => {
+        const keeper = keeperOn(
+          async () => {
             attemptsAt.push(Date.now() - t0);
             if (attemptsAt.length <= failures) throw new WarrenError(ErrorCode.ConnectionFailed, 'refused');
             return new ScriptedLink();
           },
-          policy: () => reconnectPolicy(1000, 16_000, maxRetries, true),
-          probeIntervalMs: 60_000,
-          probeTimeoutMs: 1000,
-          maxMissedProbes: 2,
-          onState: (s) => states.push(s),
-          random: () => 0, // no jitter: exact schedule
-        });
+          { policy: () => reconnectPolicy(1000, 16_000, maxRetries, true), onState: (s) => states.push(s), random: () => 0 /* exact schedule */ },
+        );
         const { calls, user } = recorder();
         keeper.add(user);
         await vi.advanceTimersByTimeAsync(200_000);
@@ -99,17 +107,9 @@ describe('LinkKeeper (monitor + reconnector)', () => {
 
   it('never retries what retrying cannot fix (unknown host key)', async () => {
     let attempts = 0;
-    const keeper = new LinkKeeper({
-      key: 'k',
-      connect: async () => {
-        attempts++;
-        throw new WarrenError(ErrorCode.HostKeyUnknown, 'unknown host key');
-      },
-      policy: () => reconnectPolicy(1000, 16_000, 0, true),
-      probeIntervalMs: 60_000,
-      probeTimeoutMs: 1000,
-      maxMissedProbes: 2,
-      onState: () => undefined,
+    const keeper = keeperOn(async () => {
+      attempts++;
+      throw new WarrenError(ErrorCode.HostKeyUnknown, 'unknown host key');
     });
     const { calls, user } = recorder();
     keeper.add(user);
@@ -120,20 +120,14 @@ describe('LinkKeeper (monitor + reconnector)', () => {
 
   it('a link that dies is retried at once; a silent one is declared dead after two missed probes', async () => {
     const links: ScriptedLink[] = [];
-    const keeper = new LinkKeeper({
-      key: 'k',
-      connect: async () => {
+    const keeper = keeperOn(
+      async () => {
         const l = new ScriptedLink();
         links.push(l);
         return l;
       },
-      policy: () => reconnectPolicy(1000, 16_000, 0, true),
-      probeIntervalMs: 1500,
-      probeTimeoutMs: 1500,
-      probeMinTimeoutMs: 500,
-      maxMissedProbes: 2,
-      onState: () => undefined,
-    });
+      { probeIntervalMs: 1500, probeTimeoutMs: 1500, probeMinTimeoutMs: 500 },
+    );
     const { calls, user } = recorder();
     keeper.add(user);
     await vi.advanceTimersByTimeAsync(10);
@@ -157,19 +151,14 @@ describe('LinkKeeper (monitor + reconnector)', () => {
 
   it('nudge() skips the wait of a scheduled retry (network change, resume)', async () => {
     let attempts = 0;
-    const keeper = new LinkKeeper({
-      key: 'k',
-      connect: async () => {
+    const keeper = keeperOn(
+      async () => {
         attempts++;
         if (attempts < 3) throw new WarrenError(ErrorCode.ConnectionFailed, 'no route');
         return new ScriptedLink();
       },
-      policy: () => reconnectPolicy(30_000, 60_000, 0, true),
-      probeIntervalMs: 60_000,
-      probeTimeoutMs: 1000,
-      maxMissedProbes: 2,
-      onState: () => undefined,
-    });
+      { policy: () => reconnectPolicy(30_000, 60_000, 0, true) },
+    );
     const { calls, user } = recorder();
     keeper.add(user);
     await vi.advanceTimersByTimeAsync(10);

@@ -3,9 +3,8 @@
 import { z } from 'zod';
 import {
   ErrorCode,
-  describeIssues,
   WarrenError,
-  forwardRuleSchema,
+  parseForwardRule,
   type ForwardRule,
   type forwardAddParamsSchema,
   type forwardUpdateParamsSchema,
@@ -16,15 +15,7 @@ export function defaultRuleName(rule: Pick<ForwardRule, 'host' | 'type' | 'local
   return `${rule.host}-${rule.type}-${rule.local_port}`;
 }
 
-function validate(candidate: unknown): ForwardRule {
-  const parsed = forwardRuleSchema.safeParse(candidate);
-  if (!parsed.success)
-    throw new WarrenError(
-      ErrorCode.InvalidParams,
-      `invalid forward: ${describeIssues(parsed.error.issues, 'rule')}`,
-    );
-  return parsed.data;
-}
+const validate = (candidate: unknown): ForwardRule => parseForwardRule(candidate);
 
 export class RuleRegistry {
   constructor(

@@ -1,8 +1,8 @@
 // Saved forward rules. Validated with forwardRuleSchema going in and coming out; `name` is unique
 // and list order is insertion order. Every SQL statement for the table is prepared here.
 import type Database from 'better-sqlite3';
-import { ErrorCode, WarrenError, describeIssues } from '../../src-shared/api/errors.js';
-import { forwardRuleSchema, ruleNameSchema, type ForwardRule } from '../../src-shared/api/models.js';
+import { ErrorCode, WarrenError } from '../../src-shared/api/errors.js';
+import { forwardRuleSchema, parseForwardRule, ruleNameSchema, type ForwardRule } from '../../src-shared/api/models.js';
 import type { StoreLog } from './store-log.js';
 
 interface RuleRow {
@@ -34,15 +34,7 @@ export interface RulesRepo {
   has(name: string): boolean;
 }
 
-function validateIn(rule: ForwardRule): ForwardRule {
-  const parsed = forwardRuleSchema.safeParse(rule);
-  if (!parsed.success)
-    throw new WarrenError(
-      ErrorCode.InvalidParams,
-      `invalid rule: ${describeIssues(parsed.error.issues, 'rule')}`,
-    );
-  return parsed.data;
-}
+const validateIn = (rule: ForwardRule): ForwardRule => parseForwardRule(rule, 'rule');
 
 function isUniqueViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && 'code' in e && (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY');

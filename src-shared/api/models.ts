@@ -1,5 +1,6 @@
 // Domain models as they cross the API: snake_case JSON fields, names as in MolePort's seed.
 import { z } from 'zod';
+import { ErrorCode, WarrenError, describeIssues } from './errors.js';
 
 export const forwardTypeSchema = z.enum(['local', 'remote', 'dynamic']);
 export type ForwardType = z.infer<typeof forwardTypeSchema>;
@@ -53,6 +54,13 @@ export type SshForwardRule = z.infer<typeof sshForwardRuleSchema>;
 /** Every kind of rule. `ssm` and `conduit` join this union in their issues. */
 export const forwardRuleSchema = sshForwardRuleSchema;
 export type ForwardRule = SshForwardRule;
+
+/** Validate a rule wherever one arrives (API, store, import): InvalidParams naming each bad field. */
+export function parseForwardRule(candidate: unknown, what = 'forward'): ForwardRule {
+  const parsed = forwardRuleSchema.safeParse(candidate);
+  if (!parsed.success) throw new WarrenError(ErrorCode.InvalidParams, `invalid ${what}: ${describeIssues(parsed.error.issues, 'rule')}`);
+  return parsed.data;
+}
 export type RuleKind = ForwardRule['kind'];
 
 /** MolePort's ForwardInfo plus `kind`. */

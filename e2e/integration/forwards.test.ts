@@ -86,6 +86,22 @@ describe('forwards through a real sshd', () => {
     await daemon.client.call('forward.stop', { name });
   });
 
+  it('forwards to one host share one SSH connection', async () => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    await daemon.client.call('forward.add', { name: 'share1', host: 'fixture', type: 'local', local_port: p1, remote_host: '127.0.0.1', remote_port: echo.port });
+    await daemon.client.call('forward.add', { name: 'share2', host: 'fixture', type: 'dynamic', local_port: p2 });
+    await Promise.all([daemon.client.call('forward.start', { name: 'share1' }), daemon.client.call('forward.start', { name: 'share2' })]);
+    const status = await daemon.client.call('daemon.status');
+    expect(status.active_forwards).toBe(2);
+    expect(status.active_ssh_connections).toBe(1);
+    const host = (await daemon.client.call('host.list')).hosts.find((h) => h.name === 'fixture');
+    expect(host).toMatchObject({ state: 'connected', active_forward_count: 2 });
+    await daemon.client.call('forward.stop', { name: 'share1' });
+    await daemon.client.call('forward.stop', { name: 'share2' });
+    // the last forward gone, the connection closes too
+    expect((await daemon.client.call('daemon.status')).active_ssh_connections).toBe(0);
+  });
+
   it('a port already taken gives 1006 PortConflict and the session shows the error', async () => {
     const port = echo.port; // taken by the echo server
     const { name } = await daemon.client.call('forward.add', { name: 'clash', host: 'fixture', type: 'dynamic', local_port: port });

@@ -7,6 +7,7 @@ import { Dispatcher } from './api/dispatcher.js';
 import type { BrowserDoor } from './api/doors/browser-door.js';
 import { randomBytes } from 'node:crypto';
 import { startSocketDoor, type SocketDoor } from './api/doors/socket-door.js';
+import { importMolePortConfig } from './api/config-import.js';
 import { createHandlers } from './api/handlers.js';
 import { Subscriptions } from './api/subscriptions.js';
 import type { WarrenApp, WarrenOptions } from './app.js';
@@ -18,7 +19,6 @@ import { watchSystem } from './core/system-watch.js';
 import { createLog } from './log.js';
 import { warrenHome, warrenPaths } from './paths.js';
 import { openStore } from './store/store.js';
-import { importMolePortYaml } from './store/moleport-import.js';
 import { createSshHostDirectory, createSshTransport } from './transports/ssh/index.js';
 import { reconnectDelaysMs } from '../src-shared/domain/settings.js';
 import { WarrenError, ErrorCode } from '../src-shared/api/index.js';
@@ -131,22 +131,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
         settings: {
           get: () => settings.get(),
           update: (p) => settings.update(p),
-          importMolePort: async (yaml) => {
-            const parsed = importMolePortYaml(yaml);
-            if (Object.keys(parsed.settings).length) settings.update(parsed.settings);
-            const imported: string[] = [];
-            const skipped = [...parsed.skipped];
-            for (const rule of parsed.rules) {
-              try {
-                const added = engine.rules.add(rule);
-                engine.emitRuleEvent('added', added.name, added.host);
-                imported.push(added.name);
-              } catch (e) {
-                skipped.push({ name: rule.name ?? `${rule.host}-${rule.type}-${rule.local_port}`, reason: e instanceof Error ? e.message : String(e) });
-              }
-            }
-            return { imported, skipped };
-          },
+          importMolePort: async (yaml) => importMolePortConfig(yaml, engine, settings),
         },
         ssh: { trust: (h, fp) => ssh.trustHost(h, fp), unlock: (h, p) => ssh.unlockHost(h, p) },
         daemon: {

@@ -204,7 +204,7 @@ describe('warren CLI against a daemon it started', () => {
 });
 
 describe('warren daemon start with setting flags', () => {
-  it('flags win over WARREN_* env: --ssh-config and --log-level', async () => {
+  it('flags win over WARREN_* env (--ssh-config, --log-level); config import brings in a MolePort config.yaml', async () => {
     const home = await makeTempDir('warren-cli-flags-');
     const flagged = path.join(home.path, 'from-flag.conf');
     fs.writeFileSync(flagged, 'Host flagged\n  HostName 127.0.0.1\n');
@@ -217,6 +217,32 @@ describe('warren daemon start with setting flags', () => {
       const hosts = JSON.parse((await warren(env, ['host', 'list', '--json'])).stdout) as { hosts: Array<{ name: string }> };
       expect(hosts.hosts.map((h) => h.name)).toEqual(['flagged']);
       expect((await warren(env, ['daemon', 'run', '--log-level', 'loud'])).code).toBe(2);
+
+      // A MolePort config.yaml: settings and forwards come in; a forward for a host the ssh config
+      // does not know is skipped with the reason.
+      const yamlFile = path.join(home.path, 'moleport.yaml');
+      fs.writeFileSync(
+        yamlFile,
+        [
+          'reconnect:',
+          '  max_retries: 7',
+          '  initial_delay: "2s"',
+          'forwards:',
+          '  - { name: web, host: flagged, type: local, local_port: 18080, remote_host: localhost, remote_port: 80, auto_connect: false }',
+          '  - { host: flagged, type: dynamic, local_port: 11080, auto_connect: false }',
+          '  - { name: elsewhere, host: nohost, type: local, local_port: 18081, remote_host: localhost, remote_port: 81, auto_connect: false }',
+          '',
+        ].join('\n'),
+      );
+      const imported = await warren(env, ['config', 'import', yamlFile, '--json']);
+      expect(imported.code, imported.stderr).toBe(0);
+      const r = JSON.parse(imported.stdout) as { imported: string[]; skipped: Array<{ name: string; reason: string }> };
+      expect(r.imported).toEqual(['web', 'flagged-dynamic-11080']);
+      expect(r.skipped).toEqual([expect.objectContaining({ name: 'elsewhere', reason: expect.stringMatching(/nohost/) })]);
+      expect((await warren(env, ['config', 'get', 'reconnect.max_retries'])).stdout.trim()).toBe('7');
+      expect((await warren(env, ['config', 'get', 'reconnect.initial_delay'])).stdout.trim()).toBe('2s');
+      const list = JSON.parse((await warren(env, ['forward', 'list', '--json'])).stdout) as { forwards: Array<{ name: string }> };
+      expect(list.forwards.map((f) => f.name)).toEqual(['web', 'flagged-dynamic-11080']);
     } finally {
       await warren(env, ['daemon', 'stop']);
       await home.remove();

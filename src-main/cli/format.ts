@@ -1,6 +1,8 @@
 // Human output for the CLI: aligned tables, byte counts, durations and status colours. Pure: the
 // caller says whether colour is wanted (a TTY and no NO_COLOR), so the output is testable.
 import type { ConnectionState, SessionStatus } from '../../src-shared/api/index.js';
+import { BYTE_UNITS, scaleBytes } from '../../src-shared/logic/bytes.js';
+import { formatUptime } from '../../src-shared/logic/duration.js';
 
 // eslint-disable-next-line no-control-regex -- ANSI colour codes are exactly what must not count
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -32,36 +34,21 @@ export function formatKeyValues(pairs: ReadonlyArray<readonly [string, string]>)
   return pairs.map(([k, v]) => `${`${k}:`.padEnd(w + 1)} ${v}`).join('\n');
 }
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
 /** 1536 → "1.5 KiB"; whole bytes below 1 KiB; one decimal below 10 units, none above. */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '-';
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u += 1;
-  }
+  const { value: v, unit: u } = scaleBytes(n);
   if (u === 0) return `${Math.round(v)} B`;
   const text = v < 10 ? v.toFixed(1) : String(Math.round(v));
   // Rounding can reach 1024 (e.g. 1023.9 KiB): show it in the next unit instead.
-  if (text === '1024' && u < UNITS.length - 1) return `1.0 ${UNITS[u + 1]}`;
-  return `${text} ${UNITS[u]}`;
+  if (text === '1024' && u < BYTE_UNITS.length - 1) return `1.0 ${BYTE_UNITS[u + 1]}`;
+  return `${text} ${BYTE_UNITS[u]}`;
 }
 
 /** Milliseconds → "45s", "3m 12s", "2h 30m", "4d 1h" (two largest units, like MolePort's uptime). */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '-';
-  const s = Math.floor(ms / 1000);
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m ${sec}s`;
-  return `${sec}s`;
+  return formatUptime(ms);
 }
 
 /** Uptime since an RFC3339 timestamp, or "-" when absent or unreadable. */

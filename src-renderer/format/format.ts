@@ -1,16 +1,10 @@
 // Pure display helpers: byte counts and durations in human units, the way a tray window shows them.
-
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+import { BYTE_UNITS, scaleBytes } from '../../src-shared/logic/bytes.js';
 
 /** 0 → "0 B", 1536 → "1.5 KiB", 10 MiB → "10 MiB". Negative or non-finite input shows "—". */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '—';
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
+  const { value, unit } = scaleBytes(n);
   if (unit === 0) return `${Math.round(value)} B`;
   // One decimal below 10 keeps small figures readable without jitter in larger ones.
   const shown = value < 10 ? Math.floor(value * 10) / 10 : Math.floor(value);

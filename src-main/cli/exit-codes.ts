@@ -18,17 +18,24 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.HostNotFound, ExitCode.Config],
   [ErrorCode.RuleNotFound, ExitCode.Config],
   [ErrorCode.RuleAlreadyExists, ExitCode.Config],
+  [ErrorCode.ConduitConfigInvalid, ExitCode.Config],
+  [ErrorCode.KeyMissing, ExitCode.Config],
+  [ErrorCode.SourceNotAllowed, ExitCode.Auth],
   // The link is not in the state the command needs, or cannot be made. AlreadyConnected sits here
   // too: it is a connection-state conflict (`ssh connect` itself treats it as success).
   [ErrorCode.AlreadyConnected, ExitCode.Connection],
   [ErrorCode.NotConnected, ExitCode.Connection],
   [ErrorCode.ConnectionFailed, ExitCode.Connection],
   [ErrorCode.ShuttingDown, ExitCode.Connection],
+  [ErrorCode.SourceUnavailable, ExitCode.Connection],
+  [ErrorCode.ProtocolMismatch, ExitCode.Connection],
   // The server or key wants something from the user: a passphrase, a trust decision.
   [ErrorCode.AuthenticationFailed, ExitCode.Auth],
   [ErrorCode.HostKeyUnknown, ExitCode.Auth],
   [ErrorCode.HostKeyChanged, ExitCode.Auth],
   [ErrorCode.PassphraseRequired, ExitCode.Auth],
+  [ErrorCode.RouterKeyMismatch, ExitCode.Auth],
+  [ErrorCode.ClientNotAuthorized, ExitCode.Auth],
   // A local resource is taken.
   [ErrorCode.PortConflict, ExitCode.Resources],
 ]);

@@ -23,6 +23,10 @@ const PERMANENT = new Set<number>([
   ErrorCode.PassphraseRequired,
   ErrorCode.PortConflict,
   ErrorCode.InvalidParams,
+  ErrorCode.RouterKeyMismatch,
+  ErrorCode.ClientNotAuthorized,
+  ErrorCode.ProtocolMismatch,
+  ErrorCode.KeyMissing,
 ]);
 
 export function isPermanentError(e: unknown): boolean {

@@ -26,6 +26,21 @@ export const ErrorCode = {
   ConnectionFailed: 1011,
   /** The daemon is shutting down and takes no new work. */
   ShuttingDown: 1012,
+  // ── 3xxx conduit ──
+  /** The router presented a key other than the pinned one (--router-key or known_routers). Always refused. data: { router, expected, actual } */
+  RouterKeyMismatch: 3001,
+  /** The router refused this client's key (not in authorized_clients, expired, or rotated out). data: { fingerprint } */
+  ClientNotAuthorized: 3002,
+  /** The router does not allow this client to reach the source. data: { source } */
+  SourceNotAllowed: 3003,
+  /** The source is down, its circuit is open, or nothing answers there. data: { source } */
+  SourceUnavailable: 3004,
+  /** The router speaks another protocol version or broke the protocol. */
+  ProtocolMismatch: 3005,
+  /** No conduit key on this machine: `warren conduit init` makes one. data: { path } */
+  KeyMissing: 3006,
+  /** A conduit.toml / router.toml is invalid. data: { errors } */
+  ConduitConfigInvalid: 3007,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

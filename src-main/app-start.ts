@@ -20,6 +20,7 @@ import { createLog } from './log.js';
 import { warrenHome, warrenPaths } from './paths.js';
 import { openStore } from './store/store.js';
 import { createSshHostDirectory, createSshTransport } from './transports/ssh/index.js';
+import { createConduitTransport } from './transports/conduit/conduit-transport.js';
 import { reconnectDelaysMs } from '../src-shared/domain/settings.js';
 import { WarrenError, ErrorCode } from '../src-shared/api/index.js';
 
@@ -103,7 +104,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
         },
         metrics: { add: (s) => store.metrics.add(s), prune: () => void store.maintain() },
         hosts,
-        transports: { ssh },
+        transports: { ssh, conduit: createConduitTransport({ home: paths.home }) },
       },
       bus,
       {

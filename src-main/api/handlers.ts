@@ -2,7 +2,8 @@
 // engine, the settings service or the ssh trust store, and let WarrenErrors carry the codes.
 import type { ConfigInfo, ConfigUpdateParams, HostKeyInfo, ResultOf } from '../../src-shared/api/index.js';
 import { formatUptime } from '../../src-shared/logic/duration.js';
-import type { Engine } from '../core/engine.js';
+import { ruleHost, type Engine } from '../core/engine.js';
+import { createConduitHandlers } from './conduit-handlers.js';
 import type { Handlers } from './dispatcher.js';
 import type { Subscriptions } from './subscriptions.js';
 
@@ -32,6 +33,7 @@ export interface HandlerDeps {
 export function createHandlers(d: HandlerDeps): Handlers {
   const { engine } = d;
   return {
+    ...createConduitHandlers(engine, d.daemon.home),
     'host.list': () => ({ hosts: engine.listHosts() }),
     'host.reload': () => engine.reloadHosts(),
     'host.trust': (p) => d.ssh.trust(p.host, p.fingerprint),
@@ -44,7 +46,8 @@ export function createHandlers(d: HandlerDeps): Handlers {
       await engine.disconnectHost(p.host);
       return { host: p.host, status: 'disconnected' };
     },
-    'forward.list': (p) => ({ forwards: engine.rules.list(p.host) }),
+    // MolePort's forward.list is about SSH forwards; conduit tunnels are listed by conduit.list.
+    'forward.list': (p) => ({ forwards: engine.rules.list(p.host).filter((r) => r.kind === 'ssh') }),
     'forward.add': (p) => {
       const rule = engine.rules.add(p);
       engine.emitRuleEvent('added', rule.name, rule.host);
@@ -53,14 +56,14 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'forward.update': async (p) => {
       const { before, after } = engine.rules.update(p);
       await engine.ruleChanged(before.name, after.name);
-      engine.emitRuleEvent('updated', after.name, after.host);
+      engine.emitRuleEvent('updated', after.name, ruleHost(after));
       return { name: after.name };
     },
     'forward.delete': async (p) => {
       const rule = engine.rules.get(p.name);
       await engine.ruleChanged(rule.name, undefined);
       engine.rules.delete(rule.name);
-      engine.emitRuleEvent('deleted', rule.name, rule.host);
+      engine.emitRuleEvent('deleted', rule.name, ruleHost(rule));
       return { ok: true };
     },
     'forward.start': async (p) => ({ name: p.name, status: await engine.startRule(p.name) }),

@@ -10,6 +10,7 @@ import { CliError } from './cli-error.js';
 import { registerConfig } from './commands/config.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerEvents } from './commands/events.js';
+import { registerConduit } from './commands/conduit/index.js';
 import { registerForward } from './commands/forward.js';
 import { registerHost } from './commands/host.js';
 import { registerSession } from './commands/session.js';
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerHost(program, ctx);
   registerForward(program, ctx);
   registerSession(program, ctx);
+  registerConduit(program, ctx);
   registerConfig(program, ctx);
   registerEvents(program, ctx);
   return program;

@@ -2,6 +2,7 @@
 // (ssh config) and the transport. app-start wires the real ones; nothing here knows SQLite or ssh2.
 import type { ForwardRule, HostInfo, SessionStatus } from '../../src-shared/api/index.js';
 import type { Transport } from './link.js';
+import type { ConduitTarget } from '../transports/conduit/conduit-transport.js';
 
 export interface RulePort {
   insert(rule: ForwardRule): void;
@@ -47,5 +48,5 @@ export interface EnginePorts {
   history: HistoryPort;
   metrics: MetricsPort;
   hosts: HostDirectory;
-  transports: { ssh: Transport<string> };
+  transports: { ssh: Transport<string>; conduit?: Transport<ConduitTarget> };
 }

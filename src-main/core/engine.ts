@@ -5,6 +5,7 @@ import {
   WarrenError,
   isWarrenError,
   type ConnectionState,
+  type ForwardRule,
   type ForwardEvent,
   type HostInfo,
   type SessionInfo,
@@ -18,6 +19,12 @@ import { LinkKeeper } from './link-keeper.js';
 import { MetricsTicker } from './metrics-ticker.js';
 import { errorMessage, type ReconnectPolicy } from './reconnect-policy.js';
 import { RuleRegistry } from './rule-registry.js';
+import { conduitLinkKey, type ConduitTarget } from '../transports/conduit/conduit-transport.js';
+
+/** What a rule's events name as its "host": the ssh alias, or the conduit router. */
+export function ruleHost(rule: ForwardRule): string {
+  return rule.kind === 'ssh' ? rule.host : rule.router;
+}
 
 export interface EngineLog {
   debug(o: object, m: string): void;
@@ -64,6 +71,7 @@ export class Engine {
   readonly rules: RuleRegistry;
   private readonly sessions = new Map<string, ForwardSession>();
   private readonly keepers = new Map<string, LinkKeeper>();
+  private readonly conduitKeepers = new Map<string, LinkKeeper>();
   private readonly hostErrors = new Map<string, string>();
   private readonly metrics: MetricsTicker;
   private stopping = false;
@@ -89,7 +97,7 @@ export class Engine {
     const info: HostInfo = {
       ...h,
       state: keeper?.state ?? 'disconnected',
-      active_forward_count: [...this.sessions.values()].filter((s) => s.rule.host === alias && s.status === 'active').length,
+      active_forward_count: [...this.sessions.values()].filter((s) => s.rule.kind === 'ssh' && s.rule.host === alias && s.status === 'active').length,
     };
     const err = keeper?.lastError ?? this.hostErrors.get(alias);
     if (err) info.last_error = err;
@@ -118,7 +126,7 @@ export class Engine {
     this.requireHost(alias);
     const keeper = this.keepers.get(alias);
     if (!keeper || keeper.state === 'disconnected') throw new WarrenError(ErrorCode.NotConnected, `not connected to ${alias}`, { host: alias });
-    for (const s of this.sessions.values()) if (s.rule.host === alias && s.status !== 'stopped') await this.stopRule(s.rule.name);
+    for (const s of this.sessions.values()) if (s.rule.kind === 'ssh' && s.rule.host === alias && s.status !== 'stopped') await this.stopRule(s.rule.name);
     keeper.unpin();
     await keeper.dispose();
     this.keepers.delete(alias);
@@ -128,7 +136,7 @@ export class Engine {
   async startRule(name: string, reason: 'user' | 'restore' | 'auto_connect' = 'user'): Promise<SessionStatus> {
     if (this.stopping) throw new WarrenError(ErrorCode.ShuttingDown, 'Warren is shutting down');
     const rule = this.rules.get(name);
-    this.requireHost(rule.host);
+    if (rule.kind === 'ssh') this.requireHost(rule.host);
     const session = this.session(name);
     session.rule = rule;
     this.ports.active.markActive(name);
@@ -147,7 +155,7 @@ export class Engine {
     const rule = this.rules.get(name);
     const s = this.sessions.get(name);
     if (s) return s.info();
-    return new ForwardSession(rule, () => this.keeper(rule.host), { changed: () => undefined }, { clientWaitMs: 0 }).info();
+    return new ForwardSession(rule, () => this.keeperFor(rule), { changed: () => undefined }, { clientWaitMs: 0 }).info();
   }
 
   listSessions(): SessionInfo[] {
@@ -182,12 +190,12 @@ export class Engine {
   /** Network change or resume from sleep: retry reconnecting links now and re-probe live ones. */
   nudge(reason: string): void {
     this.log.info({ reason }, 'nudging links');
-    for (const k of this.keepers.values()) k.nudge();
+    for (const k of [...this.keepers.values(), ...this.conduitKeepers.values()]) k.nudge();
   }
 
   counts(): { activeLinks: number; activeForwards: number } {
     return {
-      activeLinks: [...this.keepers.values()].filter((k) => k.state === 'connected').length,
+      activeLinks: [...this.keepers.values(), ...this.conduitKeepers.values()].filter((k) => k.state === 'connected').length,
       activeForwards: [...this.sessions.values()].filter((s) => s.status === 'active').length,
     };
   }
@@ -197,13 +205,44 @@ export class Engine {
     this.stopping = true;
     this.metrics.stop();
     await Promise.all([...this.sessions.values()].map((s) => s.stop('Warren stopped').catch(() => undefined)));
-    await Promise.all([...this.keepers.values()].map((k) => k.dispose()));
+    await Promise.all([...this.keepers.values(), ...this.conduitKeepers.values()].map((k) => k.dispose()));
     this.keepers.clear();
+    this.conduitKeepers.clear();
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────────────
   private requireHost(alias: string): void {
     if (!this.ports.hosts.has(alias)) throw new WarrenError(ErrorCode.HostNotFound, `host "${alias}" is not in your ssh config`, { host: alias });
+  }
+
+  /** The keeper of the link a rule rides: the host's SSH connection, or the router's TLS link. */
+  private keeperFor(rule: ForwardRule): LinkKeeper {
+    if (rule.kind === 'ssh') return this.keeper(rule.host);
+    const target: ConduitTarget = { router: rule.router, routerKey: rule.router_key, privateKeyPath: rule.private_key_path };
+    const key = conduitLinkKey(target);
+    let k = this.conduitKeepers.get(key);
+    if (!k) {
+      const transport = this.ports.transports.conduit;
+      if (!transport) throw new WarrenError(ErrorCode.InternalError, 'this Warren has no conduit transport');
+      k = new LinkKeeper({
+        key,
+        connect: (signal) => transport.connect(target, signal),
+        policy: this.opts.policy,
+        probeIntervalMs: this.opts.probeIntervalMs,
+        probeTimeoutMs: this.opts.probeTimeoutMs,
+        probeMinTimeoutMs: this.opts.probeMinTimeoutMs,
+        maxMissedProbes: 2,
+        onState: (state, err) => this.log.info({ router: rule.router, state, err: err === undefined ? undefined : errorMessage(err) }, 'conduit link changed'),
+        log: this.log,
+      });
+      this.conduitKeepers.set(key, k);
+    }
+    return k;
+  }
+
+  /** Live conduit links (for conduit.status and the Routers view). */
+  conduitLinks(): Array<{ router: string; keeper: LinkKeeper }> {
+    return [...this.conduitKeepers].map(([key, keeper]) => ({ router: key.slice('conduit:'.length).split('|')[0]!, keeper }));
   }
 
   private keeper(alias: string): LinkKeeper {
@@ -233,7 +272,7 @@ export class Engine {
       let historyId: number | undefined;
       s = new ForwardSession(
         rule,
-        () => this.keeper(rule.host),
+        () => this.keeperFor(s?.rule ?? rule),
         {
           changed: (session, event, err) => {
             if (event === 'start') historyId = this.ports.history.started(session.rule.name);
@@ -259,7 +298,7 @@ export class Engine {
 
   private emitForward(s: ForwardSession, event: SessionEvent | 'info', err: unknown): void {
     const type: ForwardEvent['type'] = event === 'info' ? (s.status === 'reconnecting' ? 'reconnecting' : s.status === 'error' ? 'error' : 'active') : forwardEventType[event];
-    const payload: ForwardEvent = { type, name: s.rule.name, host: s.rule.host, session: s.info() };
+    const payload: ForwardEvent = { type, name: s.rule.name, host: ruleHost(s.rule), session: s.info() };
     if (err !== undefined) payload.error = errorMessage(err);
     else if (s.lastError && (type === 'error' || type === 'reconnecting')) payload.error = s.lastError;
     this.bus.emit('event.forward', payload);

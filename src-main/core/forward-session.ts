@@ -6,6 +6,9 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode, WarrenError, type ForwardRule, type SessionInfo, type SessionStatus } from '../../src-shared/api/index.js';
 import { holdsListener, nextSessionState, type SessionEvent } from '../../src-shared/domain/session-machine.js';
 import { closeServer, listenLocal } from './forward/local-listener.js';
+import { listenUdp, type DatagramLink, type UdpContext, type UdpForwarder } from './forward/udp-forwarder.js';
+import { conduitTarget } from './forward/targets.js';
+import { parseHostPort } from '../../src-shared/logic/source-pattern.js';
 import { serveLocalClient, serveRemoteStream, type ConnectionContext } from './forward/serve-connection.js';
 import type { Link, RemoteListener } from './link.js';
 import type { LinkKeeper, LinkUser } from './link-keeper.js';
@@ -23,6 +26,10 @@ export interface SessionOptions {
 }
 
 export function sessionId(rule: ForwardRule): string {
+  if (rule.kind === 'conduit') {
+    const router = parseHostPort(rule.router);
+    return `${router.host}-${parseHostPort(rule.bind).port}`;
+  }
   return `${rule.host}-${rule.type}-${rule.local_port}`;
 }
 
@@ -57,21 +64,25 @@ export class ForwardSession implements LinkUser {
 
   info(): SessionInfo {
     const r = this.rule;
-    const info: SessionInfo = {
+    const state = {
       id: sessionId(r),
       name: r.name,
-      kind: r.kind,
-      host: r.host,
-      type: r.type,
-      local_port: r.local_port,
       status: this._status,
       bytes_sent: this.bytesSent,
       bytes_received: this.bytesReceived,
-      active_connections: this.sockets.size,
+      active_connections: this.sockets.size + (this.udp?.sessions ?? 0),
       reconnect_count: this.reconnectCount,
     };
-    if (r.remote_host !== undefined) info.remote_host = r.remote_host;
-    if (r.remote_port !== undefined) info.remote_port = r.remote_port;
+    let info: SessionInfo;
+    if (r.kind === 'conduit') {
+      info = { ...state, kind: 'conduit', router: r.router, source: r.source, bind: r.bind, protocol: r.protocol };
+      const fp = (this.link as { routerFingerprint?: string } | undefined)?.routerFingerprint;
+      if (fp) info.router_fingerprint = fp;
+    } else {
+      info = { ...state, kind: 'ssh', host: r.host, type: r.type, local_port: r.local_port };
+      if (r.remote_host !== undefined) info.remote_host = r.remote_host;
+      if (r.remote_port !== undefined) info.remote_port = r.remote_port;
+    }
     if (this.connectedAt && this._status === 'active') info.connected_at = this.connectedAt.toISOString();
     if (this.lastError !== undefined) info.last_error = this.lastError;
     const rtt = this.keeperIfBound()?.rttMs;
@@ -96,8 +107,13 @@ export class ForwardSession implements LinkUser {
     const gen = ++this.generation;
     const outcome = this.waitStart();
     try {
-      if (this.rule.type !== 'remote') {
-        this.server = await listenLocal(this.rule.local_port, (s) => serveLocalClient(s, this.connections));
+      const r = this.rule;
+      if (r.kind === 'conduit') {
+        const bind = parseHostPort(r.bind);
+        if (r.protocol === 'udp') this.udp = await listenUdp(bind, this.udpContext);
+        else this.server = await listenLocal(bind.port, (s) => serveLocalClient(s, this.connections), bind.host);
+      } else if (r.type !== 'remote') {
+        this.server = await listenLocal(r.local_port, (s) => serveLocalClient(s, this.connections));
       }
     } catch (e) {
       if (gen === this.generation) this.failStart(e);
@@ -212,7 +228,7 @@ export class ForwardSession implements LinkUser {
 
   /** Make the forward live on a fresh link: for -R, ask the server to listen again. */
   private async establish(link: Link): Promise<void> {
-    if (this.rule.type !== 'remote') return;
+    if (this.rule.kind !== 'ssh' || this.rule.type !== 'remote') return;
     if (!link.listenRemote) throw new WarrenError(ErrorCode.InternalError, `${link.key} cannot do remote forwards`);
     const bind = { host: this.rule.remote_host ?? 'localhost', port: this.rule.remote_port ?? 0 };
     try {
@@ -233,6 +249,9 @@ export class ForwardSession implements LinkUser {
     this.remoteListener = undefined;
     const server = this.server;
     this.server = undefined;
+    const udp = this.udp;
+    this.udp = undefined;
+    udp?.close();
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     keeper?.remove(this);
@@ -250,6 +269,14 @@ export class ForwardSession implements LinkUser {
     if (!holdsListener(next)) this.connectedAt = undefined;
     this.hooks.changed(this, event, err);
   }
+
+  private udp: UdpForwarder | undefined;
+  private readonly udpContext: UdpContext = {
+    target: () => conduitTarget(this.rule),
+    counter: { addSent: (n) => (this.bytesSent += n), addReceived: (n) => (this.bytesReceived += n) },
+    linkForClient: async () => (await this.linkForClient()) as (Link & DatagramLink) | undefined,
+    noteError: (e) => this.noteStreamError(e),
+  };
 
   private readonly connections: ConnectionContext = {
     rule: () => this.rule, // read at each use: a restart may swap the rule

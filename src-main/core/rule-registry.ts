@@ -5,13 +5,15 @@ import {
   ErrorCode,
   WarrenError,
   parseForwardRule,
+  type ConduitRule,
   type ForwardRule,
+  type SshForwardRule,
   type forwardAddParamsSchema,
   type forwardUpdateParamsSchema,
 } from '../../src-shared/api/index.js';
 import type { HostDirectory, RulePort } from './engine-ports.js';
 
-export function defaultRuleName(rule: Pick<ForwardRule, 'host' | 'type' | 'local_port'>): string {
+export function defaultRuleName(rule: Pick<SshForwardRule, 'host' | 'type' | 'local_port'>): string {
   return `${rule.host}-${rule.type}-${rule.local_port}`;
 }
 
@@ -25,7 +27,7 @@ export class RuleRegistry {
 
   list(host?: string): ForwardRule[] {
     const all = this.store.list();
-    return host === undefined ? all : all.filter((r) => r.host === host);
+    return host === undefined ? all : all.filter((r) => r.kind === 'ssh' && r.host === host);
   }
 
   get(name: string): ForwardRule {
@@ -38,10 +40,19 @@ export class RuleRegistry {
     return this.store.get(name) !== undefined;
   }
 
-  add(params: z.output<typeof forwardAddParamsSchema>): ForwardRule {
+  add(params: z.output<typeof forwardAddParamsSchema>): SshForwardRule {
     this.checkHost(params.host);
     const { name, ...rest } = params;
     const rule = validate({ ...rest, name: name ?? defaultRuleName(params) });
+    return this.insert(rule) as SshForwardRule;
+  }
+
+  /** A conduit tunnel (already shaped by the conduit handlers). */
+  addConduit(rule: ConduitRule): ConduitRule {
+    return this.insert(validate(rule)) as ConduitRule;
+  }
+
+  private insert(rule: ForwardRule): ForwardRule {
     if (this.has(rule.name))
       throw new WarrenError(ErrorCode.RuleAlreadyExists, `a forward named "${rule.name}" already exists: choose another name`, { name: rule.name });
     this.store.insert(rule);
@@ -50,6 +61,8 @@ export class RuleRegistry {
 
   update(params: z.output<typeof forwardUpdateParamsSchema>): { before: ForwardRule; after: ForwardRule } {
     const before = this.get(params.name);
+    if (before.kind !== 'ssh')
+      throw new WarrenError(ErrorCode.InvalidParams, `"${before.name}" is a ${before.kind} tunnel: change it with \`warren ${before.kind} …\` instead`, { name: before.name });
     const merged: Record<string, unknown> = { ...before };
     for (const key of ['host', 'type', 'local_port', 'auto_connect'] as const) if (params[key] !== undefined) merged[key] = params[key];
     for (const key of ['remote_host', 'remote_port'] as const) {
@@ -62,6 +75,7 @@ export class RuleRegistry {
     }
     if (params.new_name !== undefined) merged['name'] = params.new_name;
     const after = validate(merged);
+    if (after.kind !== 'ssh') throw new WarrenError(ErrorCode.InvalidParams, 'forward.update cannot change the kind of a rule');
     if (after.host !== before.host) this.checkHost(after.host);
     if (after.name !== before.name && this.has(after.name))
       throw new WarrenError(ErrorCode.RuleAlreadyExists, `a forward named "${after.name}" already exists: choose another name`, { name: after.name });

@@ -4,6 +4,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { FrameType, type Frame } from '../transports/conduit/protocol/frames.js';
 import { ProtocolError } from '../transports/conduit/protocol/frame-decoder.js';
@@ -210,7 +211,7 @@ function splitEndpoint(endpoint: string): { hostPart: string; port: number } {
 }
 
 /** Both directions, half-closes carried through, either side's error tears down both. */
-export function splice(a: NodeJS.ReadWriteStream & { destroy(e?: Error): void }, b: NodeJS.ReadWriteStream & { destroy(e?: Error): void }): void {
+export function splice(a: Duplex, b: Duplex): void {
   a.pipe(b);
   b.pipe(a);
   const kill = (): void => {

@@ -3,7 +3,7 @@
 // reason; only unreadable YAML fails the whole import.
 import { parseDocument } from 'yaml';
 import { ErrorCode, WarrenError, describeIssues } from '../../src-shared/api/errors.js';
-import { durationStringSchema, forwardRuleSchema, type ForwardRule } from '../../src-shared/api/models.js';
+import { durationStringSchema, sshForwardRuleSchema, type SshForwardRule } from '../../src-shared/api/models.js';
 import type { SettingsPatch } from '../../src-shared/domain/settings.js';
 import { formatDuration, tryParseDuration } from '../../src-shared/logic/duration.js';
 
@@ -14,7 +14,7 @@ export interface SkippedItem {
 
 export interface MolePortImport {
   settings: SettingsPatch;
-  rules: ForwardRule[];
+  rules: SshForwardRule[];
   skipped: SkippedItem[];
 }
 
@@ -90,7 +90,7 @@ function importSettings(doc: Obj, skipped: SkippedItem[]): SettingsPatch {
 }
 
 /** A MolePort forward entry → a Warren rule, or the reason it cannot be one. */
-function importForward(entry: unknown, index: number): { rule: ForwardRule } | { skip: SkippedItem } {
+function importForward(entry: unknown, index: number): { rule: SshForwardRule } | { skip: SkippedItem } {
   if (!isObj(entry)) return { skip: { name: `forwards[${index}]`, reason: 'not a mapping' } };
   const type = typeof entry['type'] === 'string' ? entry['type'].toLowerCase() : entry['type'];
   const givenName = typeof entry['name'] === 'string' && entry['name'].trim() !== '' ? entry['name'].trim() : undefined;
@@ -109,7 +109,7 @@ function importForward(entry: unknown, index: number): { rule: ForwardRule } | {
     if (entry['remote_host'] !== undefined && entry['remote_host'] !== '' && entry['remote_host'] !== null) candidate['remote_host'] = entry['remote_host'];
     if (entry['remote_port'] !== undefined && entry['remote_port'] !== 0 && entry['remote_port'] !== null) candidate['remote_port'] = entry['remote_port'];
   }
-  const parsed = forwardRuleSchema.safeParse(candidate);
+  const parsed = sshForwardRuleSchema.safeParse(candidate);
   if (!parsed.success)
     return { skip: { name: givenName ?? `forwards[${index}]`, reason: describeIssues(parsed.error.issues, 'forward') } };
   return { rule: parsed.data };
@@ -134,7 +134,7 @@ export function importMolePortYaml(yamlText: string, options: ImportOptions = {}
 
   const skipped: SkippedItem[] = [];
   const settings = importSettings(root, skipped);
-  const rules: ForwardRule[] = [];
+  const rules: SshForwardRule[] = [];
   const taken = new Set(options.existingNames ?? []);
   const forwards = root['forwards'];
   if (forwards !== undefined && forwards !== null && !Array.isArray(forwards)) skipped.push({ name: 'forwards', reason: 'not a list' });

@@ -2,6 +2,7 @@
 // WebSocket) and clients (renderer, CLI) are generic over this object; adding a method is one entry
 // here plus its handler in src-main/api/handlers.
 import { z } from 'zod';
+import { conduitMethods } from './conduit-contract.js';
 import {
   configInfoSchema,
   durationStringSchema,
@@ -137,6 +138,7 @@ export const methods = {
     'Receive event.* notifications on this connection',
   ),
   'events.unsubscribe': method(z.object({ subscription_id: z.string() }).strict(), ok, 'Stop a subscription'),
+  ...conduitMethods,
 } as const;
 
 export type Methods = typeof methods;

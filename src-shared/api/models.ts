@@ -1,6 +1,7 @@
 // Domain models as they cross the API: snake_case JSON fields, names as in MolePort's seed.
 import { z } from 'zod';
 import { ErrorCode, WarrenError, describeIssues } from './errors.js';
+import { isSourceName, parseHostPort } from '../logic/source-pattern.js';
 
 export const forwardTypeSchema = z.enum(['local', 'remote', 'dynamic']);
 export type ForwardType = z.infer<typeof forwardTypeSchema>;
@@ -51,9 +52,48 @@ export const sshForwardRuleSchema = z.object(sshRuleFields).superRefine((rule, c
 });
 export type SshForwardRule = z.infer<typeof sshForwardRuleSchema>;
 
-/** Every kind of rule. `ssm` and `conduit` join this union in their issues. */
-export const forwardRuleSchema = sshForwardRuleSchema;
-export type ForwardRule = SshForwardRule;
+/** "host:port" (IPv6 in brackets) as users write router and bind addresses. */
+export const hostPortStringSchema = z.string().refine((v) => {
+  try {
+    parseHostPort(v);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected host:port (e.g. 10.2.0.1:9999 or [::1]:9999)');
+/** A source as seen from the router: host:port, or the name of a source group the router defines. */
+export const conduitSourceSchema = z.string().refine((v) => {
+  if (isSourceName(v)) return true;
+  try {
+    parseHostPort(v);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected host:port or the name of a source defined on the router');
+
+/**
+ * A Conduit tunnel: connections to `bind` (local) travel over TLS to `router`, which connects them
+ * to `source`. conduit.toml's [[tunnels]] entries, with the [router] and [security] they use.
+ */
+export const conduitRuleSchema = z.object({
+  kind: z.literal('conduit'),
+  name: ruleNameSchema,
+  router: hostPortStringSchema,
+  source: conduitSourceSchema,
+  bind: hostPortStringSchema,
+  protocol: z.enum(['tcp', 'udp']),
+  auto_connect: z.boolean(),
+  /** Pin of the router's key ("SHA256:…"); absent: known_routers (trust on first use). */
+  router_key: z.string().max(200).optional(),
+  /** The client key to use; absent: $WARREN_HOME/keys/conduit.key. */
+  private_key_path: z.string().max(4096).optional(),
+});
+export type ConduitRule = z.infer<typeof conduitRuleSchema>;
+
+/** Every kind of rule. `ssm` joins this union in its issue. */
+export const forwardRuleSchema = z.discriminatedUnion('kind', [sshForwardRuleSchema, conduitRuleSchema]);
+export type ForwardRule = SshForwardRule | ConduitRule;
 
 /** Validate a rule wherever one arrives (API, store, import): InvalidParams naming each bad field. */
 export function parseForwardRule(candidate: unknown, what = 'forward'): ForwardRule {
@@ -89,15 +129,9 @@ export const hostInfoSchema = z.object({
 });
 export type HostInfo = z.infer<typeof hostInfoSchema>;
 
-export const sessionInfoSchema = z.object({
+const sessionStateFields = {
   id: z.string(),
   name: z.string(),
-  kind: z.literal('ssh'),
-  host: z.string(),
-  type: forwardTypeSchema,
-  local_port: z.number().int(),
-  remote_host: z.string().optional(),
-  remote_port: z.number().int().optional(),
   status: sessionStatusSchema,
   connected_at: z.string().optional(),
   bytes_sent: z.number().int(),
@@ -109,7 +143,30 @@ export const sessionInfoSchema = z.object({
   rtt_ms: z.number().optional(),
   /** When reconnecting: the moment of the next attempt (RFC3339). */
   next_retry_at: z.string().optional(),
+};
+
+export const sshSessionInfoSchema = z.object({
+  ...sessionStateFields,
+  kind: z.literal('ssh'),
+  host: z.string(),
+  type: forwardTypeSchema,
+  local_port: z.number().int(),
+  remote_host: z.string().optional(),
+  remote_port: z.number().int().optional(),
 });
+export const conduitSessionInfoSchema = z.object({
+  ...sessionStateFields,
+  kind: z.literal('conduit'),
+  router: z.string(),
+  source: z.string(),
+  bind: z.string(),
+  protocol: z.enum(['tcp', 'udp']),
+  /** The router's key as last seen on the link. */
+  router_fingerprint: z.string().optional(),
+});
+export const sessionInfoSchema = z.discriminatedUnion('kind', [sshSessionInfoSchema, conduitSessionInfoSchema]);
+export type SshSessionInfo = z.infer<typeof sshSessionInfoSchema>;
+export type ConduitSessionInfo = z.infer<typeof conduitSessionInfoSchema>;
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 /** Go-style duration strings as MolePort writes them: "500ms", "1s", "1m30s". */

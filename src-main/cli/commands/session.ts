@@ -14,6 +14,11 @@ function uptime(s: SessionInfo, now: number): string {
   return s.status === 'active' || s.status === 'reconnecting' ? uptimeSince(s.connected_at, now) : '-';
 }
 
+/** "udp 127.0.0.1:5353 → 10.2.0.2:53" */
+export function describeTunnel(s: { bind: string; source: string; protocol: string }): string {
+  return `${s.protocol} ${s.bind} → ${s.source}`;
+}
+
 export function registerSession(program: Command, ctx: CliContext): void {
   const session = program.command('session').description('forwards as they run: status, traffic, uptime');
 
@@ -27,8 +32,8 @@ export function registerSession(program: Command, ctx: CliContext): void {
         ['NAME', 'HOST', 'FORWARD', 'STATUS', 'UPTIME', 'SENT', 'RECEIVED', 'CONNS', 'RECONNECTS', 'RTT', 'LAST ERROR'],
         r.sessions.map((s) => [
           s.name,
-          s.host,
-          describeForward(s),
+          s.kind === 'ssh' ? s.host : s.router,
+          s.kind === 'ssh' ? describeForward(s) : describeTunnel(s),
           paintStatus(s.status, ctx.colour),
           uptime(s, now),
           formatBytes(s.bytes_sent),
@@ -48,9 +53,17 @@ export function registerSession(program: Command, ctx: CliContext): void {
     if (flags.json) return ctx.json(s);
     const pairs: Array<[string, string]> = [
       ['name', s.name],
-      ['host', s.host],
-      ['type', s.type],
-      ['forward', describeForward(s)],
+      ...(s.kind === 'ssh'
+        ? ([
+            ['host', s.host],
+            ['type', s.type],
+            ['forward', describeForward(s)],
+          ] as Array<[string, string]>)
+        : ([
+            ['router', s.router],
+            ['router key', s.router_fingerprint ?? '-'],
+            ['tunnel', describeTunnel(s)],
+          ] as Array<[string, string]>)),
       ['status', paintStatus(s.status, ctx.colour)],
       ['connected at', s.connected_at ?? '-'],
       ['uptime', uptime(s, Date.now())],

@@ -10,6 +10,7 @@ import { errorMessage } from '../reconnect-policy.js';
 import { countedPipe, type ByteCounter } from './counted-pipe.js';
 import { LOOPBACK } from './local-listener.js';
 import { socks5Accept } from './socks5-server.js';
+import { streamTarget } from './targets.js';
 
 export interface ConnectionContext {
   rule(): ForwardRule;
@@ -35,10 +36,10 @@ export function serveLocalClient(socket: net.Socket, ctx: ConnectionContext): vo
       return;
     }
     let stream: Duplex;
-    if (rule.type === 'dynamic') {
+    if (rule.kind === 'ssh' && rule.type === 'dynamic') {
       stream = (await socks5Accept(socket, (req) => link.openStream({ host: req.host, port: req.port }, origin), socksReply)).stream;
     } else {
-      stream = await link.openStream({ host: rule.remote_host ?? 'localhost', port: rule.remote_port ?? 0 }, origin);
+      stream = await link.openStream(streamTarget(rule), origin);
     }
     ctx.track(stream);
     await countedPipe(socket, stream, ctx.counter);
@@ -51,7 +52,8 @@ export function serveLocalClient(socket: net.Socket, ctx: ConnectionContext): vo
 export function serveRemoteStream(stream: Duplex, ctx: ConnectionContext): void {
   stream.on('error', () => undefined);
   ctx.track(stream);
-  const port = ctx.rule().local_port;
+  const rule = ctx.rule();
+  const port = rule.kind === 'ssh' ? rule.local_port : 0;
   const local = netConnect({ host: LOOPBACK, port, noDelay: true });
   local.on('error', (e) => {
     stream.destroy();

@@ -2,7 +2,7 @@
 // (OPEN/DATA/WINDOW/FIN), the probe is a PING round trip, and STATS asks the router how it is.
 import type { Duplex } from 'node:stream';
 import type { Link, StreamTarget } from '../../core/link.js';
-import { formatHostPort } from './host-port.js';
+import { formatHostPort } from '../../../src-shared/logic/source-pattern.js';
 import { isRetryableOpenError, toWarrenError } from './conduit-errors.js';
 import { withOpenRetry } from './open-retry.js';
 import { FrameType, type Frame } from './protocol/frames.js';

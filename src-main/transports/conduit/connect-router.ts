@@ -9,7 +9,7 @@ import os from 'node:os';
 import { ErrorCode, WarrenError } from '../../../src-shared/api/index.js';
 import { ConduitLink } from './conduit-link.js';
 import { toWarrenError } from './conduit-errors.js';
-import { formatHostPort, type HostPort } from './host-port.js';
+import { formatHostPort, type HostPort } from '../../../src-shared/logic/source-pattern.js';
 import {
   checkKnownRouter,
   clientTlsOptions,

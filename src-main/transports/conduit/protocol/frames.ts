@@ -53,6 +53,15 @@ export function encodeFrame(type: FrameType, stream: number, payload?: Buffer | 
   return out;
 }
 
+/** Just the 9 header bytes of a frame whose payload is written separately. */
+export function encodeFrameHeader(type: FrameType, stream: number, payloadLength: number): Buffer {
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+  out.writeUInt32BE(FRAME_LENGTH_OVERHEAD + payloadLength, 0);
+  out.writeUInt8(type, 4);
+  out.writeUInt32BE(stream >>> 0, 5);
+  return out;
+}
+
 export function encodeJsonFrame(type: FrameType, stream: number, body: unknown): Buffer {
   return encodeFrame(type, stream, Buffer.from(JSON.stringify(body), 'utf8'));
 }

@@ -53,6 +53,7 @@ async function muxPair(window = WINDOW): Promise<Pair> {
     onOpen: (id, req) => {
       router.decided(id);
       const stream = router.acceptStream(id, req, req.source);
+      stream.on('error', () => undefined); // tests that care listen themselves
       accepted.push({ source: req.source, stream });
       if (req.source === 'echo') stream.pipe(stream);
     },
@@ -71,6 +72,13 @@ async function muxPair(window = WINDOW): Promise<Pair> {
   };
   cleanups.push(() => pair.close());
   return pair;
+}
+
+/** Opens a stream from the client side; teardown errors are expected and not the test's subject. */
+async function open(p: Pair, source: string): Promise<MuxStream> {
+  const s = await p.client.openStream(source);
+  s.on('error', () => undefined);
+  return s;
 }
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -138,7 +146,7 @@ function frames(bytes: Buffer): Frame[] {
 describe('Mux over a loopback socket', () => {
   it('a paused reader holds its sender to about one window, while another stream flows freely', async () => {
     const p = await muxPair();
-    const slow = await p.client.openStream('sink');
+    const slow = await open(p, 'sink');
     await until(() => p.accepted.length === 1, 'the sink stream');
     const sink = p.accepted[0]!.stream;
 
@@ -146,10 +154,14 @@ describe('Mux over a loopback socket', () => {
     const data = randomBytes(8 * 1024 * 1024);
     const received: Buffer[] = [];
     let receivedBytes = 0;
+    let pausedOnce = false;
     sink.on('data', (c: Buffer) => {
       received.push(c);
       receivedBytes += c.length;
-      if (receivedBytes >= 128 * 1024) sink.pause();
+      if (receivedBytes >= 128 * 1024 && !pausedOnce) {
+        pausedOnce = true;
+        sink.pause();
+      }
     });
     const writer = pump(slow, data);
     await until(() => sink.isPaused(), 'the sink to pause');
@@ -170,7 +182,7 @@ describe('Mux over a loopback socket', () => {
     expect(writer.accepted()).toBeLessThan(readBytes + WINDOW + 64 * 1024 + 2 * 16 * 1024);
 
     // Meanwhile a second stream on the same connection carries a megabyte both ways.
-    const echo = await p.client.openStream('echo');
+    const echo = await open(p, 'echo');
     const bulk = randomBytes(1024 * 1024);
     const back = collect(echo, bulk.length);
     echo.write(bulk);
@@ -186,7 +198,7 @@ describe('Mux over a loopback socket', () => {
 
   it('end on one side is end on the other, and the other direction keeps working', async () => {
     const p = await muxPair();
-    const s = await p.client.openStream('half');
+    const s = await open(p, 'half');
     await until(() => p.accepted.length === 1, 'the stream');
     const r = p.accepted[0]!.stream;
     const gotAtRouter = readAll(r);
@@ -204,8 +216,8 @@ describe('Mux over a loopback socket', () => {
 
   it('destroying a stream resets it at the far side, and only that stream', async () => {
     const p = await muxPair();
-    const doomed = await p.client.openStream('doomed');
-    const other = await p.client.openStream('echo');
+    const doomed = await open(p, 'doomed');
+    const other = await open(p, 'echo');
     await until(() => p.accepted.length === 2, 'both streams');
     const farSide = p.accepted.find((a) => a.source === 'doomed')!.stream;
     const farError = new Promise<Error>((r) => farSide.once('error', r));
@@ -214,7 +226,7 @@ describe('Mux over a loopback socket', () => {
     await until(() => farSide.destroyed, 'the far side stream destroyed');
 
     // The other way round: the router drops its side, the client's stream errors.
-    const second = await p.client.openStream('doomed-2');
+    const second = await open(p, 'doomed-2');
     await until(() => p.accepted.length === 3, 'the third stream');
     const clientError = new Promise<Error>((r) => second.once('error', r));
     p.accepted[2]!.stream.destroy();
@@ -253,7 +265,9 @@ describe('Mux over a loopback socket', () => {
       streamWindow: WINDOW,
       onOpen: (id, req) => {
         router.decided(id);
-        accepted.push(router.acceptStream(id, req, req.source)); // never read
+        const stream = router.acceptStream(id, req, req.source); // never read
+        stream.on('error', () => undefined);
+        accepted.push(stream);
       },
     });
     cleanups.push(async () => {

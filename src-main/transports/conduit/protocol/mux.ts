@@ -3,7 +3,7 @@
 // rotation messages are handed to the owner through onControl.
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_MAX_FRAME_BYTES, FrameType, encodeFrame, encodeJsonFrame, encodeU32Frame, type Frame } from './frames.js';
+import { DEFAULT_MAX_FRAME_BYTES, FrameType, encodeFrame, encodeFrameHeader, encodeJsonFrame, encodeU32Frame, type Frame } from './frames.js';
 import { FrameDecoder, ProtocolError } from './frame-decoder.js';
 import { errorSchema, openOkSchema, openSchema, parseJson, type ConduitErrorCode, type OpenOk, type OpenRequest } from './messages.js';
 import { MuxDatagram } from './mux-datagram.js';
@@ -81,6 +81,16 @@ export class Mux implements StreamHost {
   // ── sending ──────────────────────────────────────────────────────────────────────────────────
   send(type: FrameType, stream: number, payload?: Buffer): void {
     if (this._closed) return;
+    if (payload && payload.length >= 4096) {
+      // Big payloads go out as header + payload in one corked write (TLS encrypts them together)
+      // instead of being copied into a fresh frame buffer.
+      if (type === FrameType.Data || type === FrameType.Datagram) this.opts.onBytes?.('out', payload.length);
+      this.socket.cork();
+      this.socket.write(encodeFrameHeader(type, stream, payload.length));
+      this.socket.write(payload);
+      this.socket.uncork();
+      return;
+    }
     if (payload && (type === FrameType.Data || type === FrameType.Datagram)) this.opts.onBytes?.('out', payload.length);
     this.socket.write(encodeFrame(type, stream, payload));
   }

@@ -1,6 +1,7 @@
-// The window: header with tabs, hosts on the left, forwards on the right, dialogs on top.
+// The window: header with tabs, hosts on the left, forwards and tunnels (or routers, or settings)
+// on the right, dialogs on top.
 import { useState } from 'react';
-import type { WarrenClient } from '../src-shared/api/index.js';
+import type { SessionInfo, WarrenClient } from '../src-shared/api/index.js';
 import type { LiveCarrier } from './api/carrier.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { ConnectionBanner } from './components/connection-banner.js';
@@ -8,36 +9,49 @@ import { ForwardForm } from './components/forward-form.js';
 import { ForwardsTable } from './components/forwards-table.js';
 import { HostsPanel } from './components/hosts-panel.js';
 import { PromptHost } from './components/prompt-host.js';
+import { RoutersPanel } from './components/routers-panel.js';
 import { SettingsPanel } from './components/settings-panel.js';
-import { forwardRows } from './state/reducer.js';
+import { TunnelForm } from './components/tunnel-form.js';
+import { forwardRows, summarize, tunnelRows } from './state/reducer.js';
 import { useWarren } from './state/use-warren.js';
 
-type Tab = 'forwards' | 'settings';
-type Editor = { mode: 'add' } | { mode: 'edit'; name: string } | undefined;
+type Tab = 'forwards' | 'routers' | 'settings';
+type Editor = { mode: 'add' } | { mode: 'edit'; name: string } | { mode: 'tunnel' } | undefined;
+type Deleting = { name: string; kind: SessionInfo['kind'] } | undefined;
+
+const TABS: Array<{ id: Tab; label: string }> = [
+  { id: 'forwards', label: 'Forwards' },
+  { id: 'routers', label: 'Routers' },
+  { id: 'settings', label: 'Settings' },
+];
 
 export function App(props: { client: WarrenClient; carrier: LiveCarrier }) {
   const { state, actions } = useWarren(props.client, props.carrier);
   const [tab, setTab] = useState<Tab>('forwards');
   const [editor, setEditor] = useState<Editor>();
-  const [deleting, setDeleting] = useState<string>();
+  const [deleting, setDeleting] = useState<Deleting>();
   const rows = forwardRows(state);
-  const active = rows.filter((r) => r.status === 'active').length;
+  const tunnels = tunnelRows(state);
+  const summary = summarize(state);
   const editing = editor?.mode === 'edit' ? state.forwards.find((f) => f.name === editor.name) : undefined;
 
   return (
     <div className="app">
       <header>
         <h1>Warren</h1>
-        <span className="summary" data-testid="summary">
-          {active}/{rows.length} active
+        <span
+          className="summary"
+          data-testid="summary"
+          title={`SSH ${summary.ssh.active}/${summary.ssh.total} · conduit ${summary.conduit.active}/${summary.conduit.total}`}
+        >
+          {summary.active}/{summary.total} active
         </span>
         <nav>
-          <button className={tab === 'forwards' ? 'tab on' : 'tab'} onClick={() => setTab('forwards')} data-testid="tab-forwards">
-            Forwards
-          </button>
-          <button className={tab === 'settings' ? 'tab on' : 'tab'} onClick={() => setTab('settings')} data-testid="tab-settings">
-            Settings
-          </button>
+          {TABS.map((t) => (
+            <button key={t.id} className={tab === t.id ? 'tab on' : 'tab'} onClick={() => setTab(t.id)} data-testid={`tab-${t.id}`}>
+              {t.label}
+            </button>
+          ))}
         </nav>
       </header>
       <ConnectionBanner status={state.connection} loaded={state.loaded} />
@@ -49,40 +63,51 @@ export function App(props: { client: WarrenClient; carrier: LiveCarrier }) {
       <main>
         <HostsPanel hosts={state.hosts} onReload={actions.reloadHosts} />
         <section className="content">
-          {tab === 'forwards' ? (
+          {tab === 'forwards' && (
             <>
               <div className="panel-head">
-                <h2>Forwards</h2>
-                <button className="primary" onClick={() => setEditor({ mode: 'add' })} disabled={!state.loaded} data-testid="add-forward">
-                  + Add forward
-                </button>
+                <h2>Forwards &amp; tunnels</h2>
+                <div className="head-buttons">
+                  <button className="primary" onClick={() => setEditor({ mode: 'add' })} disabled={!state.loaded} data-testid="add-forward">
+                    + Add forward
+                  </button>
+                  <button className="primary" onClick={() => setEditor({ mode: 'tunnel' })} disabled={!state.loaded} data-testid="add-tunnel">
+                    + Add conduit tunnel
+                  </button>
+                </div>
               </div>
               {state.loaded && (
                 <ForwardsTable
                   rows={rows}
+                  tunnels={tunnels}
                   busy={state.busy}
                   rowErrors={state.rowErrors}
                   onStart={(n) => void actions.start(n)}
                   onStop={(n) => void actions.stop(n)}
                   onEdit={(name) => setEditor({ mode: 'edit', name })}
-                  onDelete={setDeleting}
+                  onDelete={(name, kind) => setDeleting({ name, kind })}
                 />
               )}
             </>
-          ) : (
-            state.config && <SettingsPanel config={state.config} onSave={actions.saveConfig} />
           )}
+          {tab === 'routers' && <RoutersPanel client={props.client} />}
+          {tab === 'settings' && state.config && <SettingsPanel config={state.config} onSave={actions.saveConfig} />}
         </section>
       </main>
-      {editor && (
+      {(editor?.mode === 'add' || editor?.mode === 'edit') && (
         <ForwardForm hosts={state.hosts} editing={editing} onAdd={actions.addForward} onUpdate={actions.updateForward} onClose={() => setEditor(undefined)} />
       )}
+      {editor?.mode === 'tunnel' && <TunnelForm onStart={actions.startTunnel} onClose={() => setEditor(undefined)} />}
       {deleting && (
         <ConfirmDialog
-          title={`Delete ${deleting}?`}
-          message="The forward is stopped and its rule removed. This cannot be undone."
-          confirmLabel="Delete"
-          onConfirm={() => actions.deleteForward(deleting)}
+          title={deleting.kind === 'conduit' ? `Remove tunnel ${deleting.name}?` : `Delete ${deleting.name}?`}
+          message={
+            deleting.kind === 'conduit'
+              ? 'The tunnel is stopped and removed from Warren. The router keeps its own settings. This cannot be undone.'
+              : 'The forward is stopped and its rule removed. This cannot be undone.'
+          }
+          confirmLabel={deleting.kind === 'conduit' ? 'Remove' : 'Delete'}
+          onConfirm={() => actions.deleteForward(deleting.name)}
           onClose={() => setDeleting(undefined)}
         />
       )}

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base } from '@playwright/test';
+import { test as base, type TestInfo } from '@playwright/test';
 import { waitFor } from '../fixtures/ports.js';
 import { startSshd, type SshdFixture, type SshdOptions } from '../fixtures/sshd.js';
 import { makeTempDir, type TempDir } from '../fixtures/tmp.js';
@@ -68,6 +68,19 @@ export async function startBrowserDaemon(home: string, sshConfigPath: string, ex
   return { home, url, proc, output: () => out, stop };
 }
 
+/** The `daemon` fixture's body, for specs that prepare $WARREN_HOME first: start it, hand it to the
+ * test, stop it, and attach its output and log when the test failed. */
+export async function runBrowserDaemon(home: string, sshConfigPath: string, use: (d: BrowserDaemon) => Promise<void>, testInfo: TestInfo): Promise<void> {
+  const daemon = await startBrowserDaemon(home, sshConfigPath);
+  await use(daemon);
+  await daemon.stop();
+  if (testInfo.status !== testInfo.expectedStatus) {
+    await testInfo.attach('daemon output', { body: daemon.output(), contentType: 'text/plain' });
+    const log = warrenPaths(home).log;
+    if (fs.existsSync(log)) await testInfo.attach('warren.log', { path: log, contentType: 'text/plain' });
+  }
+}
+
 export const test = base.extend<{ sshdOptions: SshdOptions; home: TempDir; sshd: SshdFixture; echo: EchoServer; daemon: BrowserDaemon; warren: WarrenPage }>({
   /** Per-file: `test.use({ sshdOptions: { knownHosts: false } })`. */
   sshdOptions: [{}, { option: true }],
@@ -89,14 +102,7 @@ export const test = base.extend<{ sshdOptions: SshdOptions; home: TempDir; sshd:
     await echo.close();
   },
   daemon: async ({ home, sshd }, use, testInfo) => {
-    const daemon = await startBrowserDaemon(home.path, sshd.sshConfigPath);
-    await use(daemon);
-    await daemon.stop();
-    if (testInfo.status !== testInfo.expectedStatus) {
-      await testInfo.attach('daemon output', { body: daemon.output(), contentType: 'text/plain' });
-      const log = warrenPaths(home.path).log;
-      if (fs.existsSync(log)) await testInfo.attach('warren.log', { path: log, contentType: 'text/plain' });
-    }
+    await runBrowserDaemon(home.path, sshd.sshConfigPath, use, testInfo);
   },
   warren: async ({ page }, use) => {
     await use(new WarrenPage(page));

@@ -12,6 +12,16 @@ export interface ForwardFormInput {
   autoConnect?: boolean;
 }
 
+export interface TunnelFormInput {
+  router: string;
+  source: string;
+  bind: string;
+  name?: string;
+  protocol?: 'tcp' | 'udp';
+  /** Pin of the router key ("SHA256:…"). */
+  routerKey?: string;
+}
+
 export class WarrenPage {
   constructor(readonly page: Page) {}
 
@@ -84,5 +94,58 @@ export class WarrenPage {
     await this.page.getByTestId(`forward-delete-${name}`).click();
     await this.page.getByTestId('confirm-accept').click();
     await expect(this.row(name)).toBeHidden();
+  }
+
+  // ── conduit tunnels and routers ──────────────────────────────────────────────────────────────
+  tunnelForm(): Locator {
+    return this.page.getByTestId('tunnel-form');
+  }
+  /** A row's "protocol bind → router → source" text. */
+  tunnelRoute(name: string): Locator {
+    return this.page.getByTestId(`tunnel-route-${name}`);
+  }
+  rowError(name: string): Locator {
+    return this.page.getByTestId(`forward-error-${name}`);
+  }
+
+  /** Open the conduit tunnel form and fill it; does not submit. */
+  async fillTunnelForm(input: TunnelFormInput): Promise<void> {
+    await this.page.getByTestId('add-tunnel').click();
+    const form = this.tunnelForm();
+    await expect(form).toBeVisible();
+    await form.getByTestId('tunnel-router').fill(input.router);
+    await form.getByTestId('tunnel-source').fill(input.source);
+    await form.getByTestId('tunnel-bind').fill(input.bind);
+    await form.getByTestId('tunnel-name').fill(input.name ?? '');
+    await form.getByTestId('tunnel-protocol').selectOption(input.protocol ?? 'tcp');
+    await form.getByTestId('tunnel-router-key').fill(input.routerKey ?? '');
+  }
+
+  /** Submit and wait until the daemon has answered (the form closes, or shows why not). */
+  async submitTunnelForm(): Promise<void> {
+    await this.tunnelForm().getByTestId('tunnel-submit').click();
+    await expect(this.tunnelForm().getByTestId('tunnel-connecting')).toHaveCount(0, { timeout: 30_000 });
+  }
+
+  /** Add a conduit tunnel through the form (conduit.start) and wait for its row. */
+  async addTunnel(input: TunnelFormInput & { name: string }): Promise<void> {
+    await this.fillTunnelForm(input);
+    await this.submitTunnelForm();
+    await expect(this.tunnelForm()).toBeHidden();
+    await expect(this.row(input.name)).toBeVisible();
+  }
+
+  async openRouters(): Promise<void> {
+    await this.page.getByTestId('tab-routers').click();
+    await expect(this.page.getByTestId('routers-panel')).toBeVisible();
+  }
+
+  async openForwards(): Promise<void> {
+    await this.page.getByTestId('tab-forwards').click();
+  }
+
+  /** A router's card in the Routers view, by its address as the tunnel names it. */
+  router(address: string): Locator {
+    return this.page.getByTestId(`router-${address}`);
   }
 }

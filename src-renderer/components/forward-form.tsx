@@ -1,6 +1,6 @@
 // Add or edit a forward. Client-side checks use the contract's schemas; the daemon's refusals
 // (1005 name taken, 1006 port in use, …) are shown in the form too, next to the field they concern.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ErrorCode, WarrenError, errorCodeName, type ForwardAddParams, type ForwardInfo, type HostInfo } from '../../src-shared/api/index.js';
 import {
   emptyForm,
@@ -13,6 +13,7 @@ import {
   type ForwardUpdateParams,
 } from '../state/forward-form-model.js';
 import { describeError } from '../state/use-warren.js';
+import { Field } from './form-field.js';
 import { Modal } from './modal.js';
 
 export interface ForwardFormProps {
@@ -30,22 +31,6 @@ function fieldForCode(code: number): ForwardField | undefined {
   if (code === ErrorCode.PortConflict) return 'local_port';
   if (code === ErrorCode.HostNotFound) return 'host';
   return undefined;
-}
-
-function Field(props: { label: string; field: ForwardField; error: string | undefined; children: ReactNode; hint?: string }) {
-  return (
-    <label className={`field ${props.error ? 'has-error' : ''}`}>
-      <span className="label">{props.label}</span>
-      {props.children}
-      {props.error ? (
-        <span className="field-error" data-testid={`form-error-${props.field}`}>
-          {props.error}
-        </span>
-      ) : (
-        props.hint && <span className="hint">{props.hint}</span>
-      )}
-    </label>
-  );
 }
 
 export function ForwardForm({ hosts, editing, onAdd, onUpdate, onClose }: ForwardFormProps) {
@@ -83,7 +68,7 @@ export function ForwardForm({ hosts, editing, onAdd, onUpdate, onClose }: Forwar
     <Modal title={editing ? `Edit ${editing.name}` : 'Add forward'} testId="forward-form" onClose={onClose}>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <div className="grid2">
-          <Field label="Host" field="host" error={errors.host}>
+          <Field label="Host" errorTestId="form-error-host" error={errors.host}>
             <select value={values.host} onChange={(e) => set('host', e.target.value)} data-testid="form-host">
               {!hostKnown && <option value={values.host}>{values.host || '— choose —'}</option>}
               {hosts.map((h) => (
@@ -93,25 +78,25 @@ export function ForwardForm({ hosts, editing, onAdd, onUpdate, onClose }: Forwar
               ))}
             </select>
           </Field>
-          <Field label="Type" field="type" error={errors.type}>
+          <Field label="Type" errorTestId="form-error-type" error={errors.type}>
             <select value={values.type} onChange={(e) => set('type', e.target.value as ForwardFormValues['type'])} data-testid="form-type">
               <option value="local">local (-L)</option>
               <option value="remote">remote (-R)</option>
               <option value="dynamic">dynamic SOCKS (-D)</option>
             </select>
           </Field>
-          <Field label="Local port" field="local_port" error={errors.local_port}>
+          <Field label="Local port" errorTestId="form-error-local_port" error={errors.local_port}>
             <input inputMode="numeric" value={values.local_port} onChange={(e) => set('local_port', e.target.value)} data-testid="form-local-port" placeholder="8080" />
           </Field>
-          <Field label="Name" field="name" error={errors.name} hint={editing ? undefined : 'optional: host-type-port'}>
+          <Field label="Name" errorTestId="form-error-name" error={errors.name} hint={editing ? undefined : 'optional: host-type-port'}>
             <input value={values.name} onChange={(e) => set('name', e.target.value)} data-testid="form-name" placeholder={`${values.host || 'host'}-${values.type}-${values.local_port || 'port'}`} />
           </Field>
           {!dynamic && (
             <>
-              <Field label={values.type === 'remote' ? 'Remote bind address' : 'Remote host'} field="remote_host" error={errors.remote_host}>
+              <Field label={values.type === 'remote' ? 'Remote bind address' : 'Remote host'} errorTestId="form-error-remote_host" error={errors.remote_host}>
                 <input value={values.remote_host} onChange={(e) => set('remote_host', e.target.value)} data-testid="form-remote-host" placeholder="localhost" />
               </Field>
-              <Field label="Remote port" field="remote_port" error={errors.remote_port}>
+              <Field label="Remote port" errorTestId="form-error-remote_port" error={errors.remote_port}>
                 <input inputMode="numeric" value={values.remote_port} onChange={(e) => set('remote_port', e.target.value)} data-testid="form-remote-port" placeholder="80" />
               </Field>
             </>

@@ -1,22 +1,37 @@
-// The forwards/sessions table.
-import type { ForwardRow as Row } from '../state/reducer.js';
+// The sessions table: SSH forwards and conduit tunnels side by side, one group per kind.
+import type { SessionInfo } from '../../src-shared/api/index.js';
+import type { ForwardRow as SshRow, TunnelRow as ConduitRow } from '../state/reducer.js';
 import { ForwardRow } from './forward-row.js';
+import { TunnelRow } from './tunnel-row.js';
 
 export interface ForwardsTableProps {
-  rows: Row[];
+  rows: SshRow[];
+  tunnels: ConduitRow[];
   busy: Record<string, boolean>;
   rowErrors: Record<string, string>;
   onStart(name: string): void;
   onStop(name: string): void;
   onEdit(name: string): void;
-  onDelete(name: string): void;
+  onDelete(name: string, kind: SessionInfo['kind']): void;
+}
+
+const COLUMNS = 8;
+
+function GroupHead({ kind, title, count }: { kind: SessionInfo['kind']; title: string; count: number }) {
+  return (
+    <tr className="group" data-testid={`group-${kind}`}>
+      <th colSpan={COLUMNS}>
+        {title} <span className="count">{count}</span>
+      </th>
+    </tr>
+  );
 }
 
 export function ForwardsTable(props: ForwardsTableProps) {
-  if (props.rows.length === 0)
+  if (props.rows.length === 0 && props.tunnels.length === 0)
     return (
       <div className="empty" data-testid="forwards-empty">
-        No forwards yet. Add one to keep a port open through SSH.
+        No forwards yet. Add one to keep a port open through SSH, or a conduit tunnel through a router.
       </div>
     );
   return (
@@ -34,20 +49,39 @@ export function ForwardsTable(props: ForwardsTableProps) {
             <th />
           </tr>
         </thead>
-        <tbody>
-          {props.rows.map((row) => (
-            <ForwardRow
-              key={row.rule.name}
-              row={row}
-              busy={props.busy[row.rule.name] ?? false}
-              rowError={props.rowErrors[row.rule.name]}
-              onStart={props.onStart}
-              onStop={props.onStop}
-              onEdit={props.onEdit}
-              onDelete={props.onDelete}
-            />
-          ))}
-        </tbody>
+        {props.rows.length > 0 && (
+          <tbody>
+            <GroupHead kind="ssh" title="SSH forwards" count={props.rows.length} />
+            {props.rows.map((row) => (
+              <ForwardRow
+                key={row.rule.name}
+                row={row}
+                busy={props.busy[row.rule.name] ?? false}
+                rowError={props.rowErrors[row.rule.name]}
+                onStart={props.onStart}
+                onStop={props.onStop}
+                onEdit={props.onEdit}
+                onDelete={(name) => props.onDelete(name, 'ssh')}
+              />
+            ))}
+          </tbody>
+        )}
+        {props.tunnels.length > 0 && (
+          <tbody>
+            <GroupHead kind="conduit" title="Conduit tunnels" count={props.tunnels.length} />
+            {props.tunnels.map((row) => (
+              <TunnelRow
+                key={row.session.name}
+                row={row}
+                busy={props.busy[row.session.name] ?? false}
+                rowError={props.rowErrors[row.session.name]}
+                onStart={props.onStart}
+                onStop={props.onStop}
+                onDelete={(name) => props.onDelete(name, 'conduit')}
+              />
+            ))}
+          </tbody>
+        )}
       </table>
     </div>
   );

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatRoute, formatRtt } from './format.js';
+import { formatAgeDays, formatBytes, formatDuration, formatRoute, formatRtt, formatTunnelRoute } from './format.js';
 
 const UNIT_SIZE: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4, PiB: 1024 ** 5 };
 
@@ -83,5 +83,19 @@ describe('formatRtt and formatRoute', () => {
     expect(formatRoute({ type: 'local', local_port: 8080, remote_host: 'db', remote_port: 5432 })).toBe(':8080 → db:5432');
     expect(formatRoute({ type: 'remote', local_port: 3000, remote_port: 9000 })).toBe('localhost:9000 → :3000');
     expect(formatRoute({ type: 'dynamic', local_port: 1080 })).toBe(':1080 (SOCKS5)');
+  });
+});
+
+describe('conduit figures', () => {
+  it('formats a tunnel as protocol bind → router → source', () => {
+    expect(formatTunnelRoute({ protocol: 'tcp', bind: '127.0.0.1:9000', router: 'r.example:9999', source: 'db:5432' })).toBe('tcp 127.0.0.1:9000 → r.example:9999 → db:5432');
+    expect(formatTunnelRoute({ protocol: 'udp', bind: '[::1]:53', router: '10.0.0.1:9999', source: 'dns' })).toBe('udp [::1]:53 → 10.0.0.1:9999 → dns');
+  });
+  it('formats key ages in whole days', () => {
+    expect(formatAgeDays(undefined)).toBe('—');
+    expect(formatAgeDays(0.4)).toBe('today');
+    expect(formatAgeDays(1.9)).toBe('1 day');
+    expect(formatAgeDays(45)).toBe('45 days');
+    expect(formatAgeDays(-1)).toBe('—');
   });
 });

@@ -43,3 +43,16 @@ export function formatRoute(f: { type: string; local_port: number; remote_host?:
   const remote = `${f.remote_host ?? 'localhost'}:${f.remote_port ?? '?'}`;
   return f.type === 'remote' ? `${remote} → :${f.local_port}` : `:${f.local_port} → ${remote}`;
 }
+
+/** A conduit tunnel's path as the user reads it: "tcp 127.0.0.1:9000 → router:9999 → db:5432". */
+export function formatTunnelRoute(t: { protocol: string; bind: string; router: string; source: string }): string {
+  return `${t.protocol} ${t.bind} → ${t.router} → ${t.source}`;
+}
+
+/** Key age in days: "today", "1 day", "45 days"; "—" when unknown. */
+export function formatAgeDays(days: number | undefined): string {
+  if (days === undefined || !Number.isFinite(days) || days < 0) return '—';
+  const whole = Math.floor(days);
+  if (whole === 0) return 'today';
+  return whole === 1 ? '1 day' : `${whole} days`;
+}

@@ -1,12 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type ConfigInfo, type ForwardInfo, type HostInfo, type SessionInfo } from '../../src-shared/api/index.js';
-import { forwardRows, initialState, promptForError, reducer, type WarrenState } from './reducer.js';
+import { ErrorCode, type ConduitSessionInfo, type ConfigInfo, type ForwardInfo, type HostInfo, type SessionInfo } from '../../src-shared/api/index.js';
+import { forwardRows, initialState, promptForError, reducer, summarize, tunnelRows, type WarrenState } from './reducer.js';
 
 const host: HostInfo = { name: 'prod', hostname: '127.0.0.1', port: 22, user: 'me', identity_file: [], proxy_jump: [], state: 'disconnected', active_forward_count: 0 };
 const rule: ForwardInfo = { kind: 'ssh', name: 'web', host: 'prod', type: 'local', local_port: 8080, remote_host: 'localhost', remote_port: 80, auto_connect: false };
 const session: SessionInfo = {
   id: 'web', name: 'web', kind: 'ssh', host: 'prod', type: 'local', local_port: 8080, remote_host: 'localhost', remote_port: 80,
+  status: 'stopped', bytes_sent: 0, bytes_received: 0, active_connections: 0, reconnect_count: 0,
+};
+const tunnel: ConduitSessionInfo = {
+  id: 'r-9000', name: 'db', kind: 'conduit', router: '10.0.0.1:9999', source: 'db:5432', bind: '127.0.0.1:9000', protocol: 'tcp',
   status: 'stopped', bytes_sent: 0, bytes_received: 0, active_connections: 0, reconnect_count: 0,
 };
 const config: ConfigInfo = {
@@ -80,6 +84,50 @@ describe('reducer', () => {
         expect(rows.map((r) => r.rule.name)).toEqual([...names].sort((a, b) => a.localeCompare(b)));
       }),
     );
+  });
+});
+
+describe('conduit sessions beside SSH forwards', () => {
+  function withTunnel(): WarrenState {
+    return reducer(initialState, { type: 'loaded', hosts: [host], forwards: [rule], sessions: [session, tunnel], config });
+  }
+
+  it('lists tunnels from their sessions and keeps them out of the SSH rows', () => {
+    const s = withTunnel();
+    expect(forwardRows(s)).toEqual([{ rule, session, status: 'stopped' }]);
+    expect(tunnelRows(s)).toEqual([{ session: tunnel, status: 'stopped' }]);
+  });
+
+  it('never pairs an SSH rule with a conduit session of the same name', () => {
+    const rows = forwardRows({ forwards: [rule], sessions: { web: { ...tunnel, name: 'web', status: 'active' } } });
+    expect(rows[0]).toEqual({ rule, session: undefined, status: 'stopped' });
+  });
+
+  it('a tunnel appears on "added", follows events and metrics, and goes on "deleted"', () => {
+    let s = loaded();
+    s = reducer(s, { type: 'event.forward', event: { type: 'added', name: 'db', host: tunnel.router, session: tunnel } });
+    expect(tunnelRows(s).map((r) => r.session.name)).toEqual(['db']);
+    s = reducer(s, { type: 'event.forward', event: { type: 'active', name: 'db', host: tunnel.router, session: { ...tunnel, status: 'active', router_fingerprint: 'SHA256:x' } } });
+    s = reducer(s, {
+      type: 'event.metrics',
+      event: { sessions: [{ name: 'db', status: 'active', bytes_sent: 5, bytes_received: 7, uptime: '1s', active_connections: 1, reconnect_count: 0, rtt_ms: 2 }] },
+    });
+    expect(tunnelRows(s)[0]).toMatchObject({ status: 'active', session: { kind: 'conduit', bytes_sent: 5, bytes_received: 7, router_fingerprint: 'SHA256:x', rtt_ms: 2 } });
+    s = reducer(s, { type: 'event.forward', event: { type: 'deleted', name: 'db', host: '' } });
+    expect(tunnelRows(s)).toEqual([]);
+    expect(forwardRows(s)).toHaveLength(1);
+  });
+
+  it('an ssh event leaves tunnels alone', () => {
+    const before = withTunnel();
+    const after = reducer(before, { type: 'event.ssh', event: { type: 'connected', host: '10.0.0.1:9999' } });
+    expect(after.sessions).toBe(before.sessions);
+  });
+
+  it('summarizes both kinds', () => {
+    let s = withTunnel();
+    s = reducer(s, { type: 'event.forward', event: { type: 'active', name: 'db', host: tunnel.router, session: { ...tunnel, status: 'active' } } });
+    expect(summarize(s)).toEqual({ active: 1, total: 2, ssh: { active: 0, total: 1 }, conduit: { active: 1, total: 1 } });
   });
 });
 

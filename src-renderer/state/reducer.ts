@@ -10,8 +10,10 @@ import {
   type HostInfo,
   type HostKeyInfo,
   type MetricsEvent,
+  type ConduitSessionInfo,
   type SessionInfo,
   type SshEvent,
+  type SshSessionInfo,
 } from '../../src-shared/api/index.js';
 import type { ConnectionStatus } from '../api/carrier.js';
 
@@ -166,10 +168,16 @@ export function reducer(state: WarrenState, action: Action): WarrenState {
   }
 }
 
-/** One row per saved rule, with its live session (or a stopped placeholder). */
+/** One row per saved SSH rule, with its live session (or a stopped placeholder). */
 export interface ForwardRow {
   rule: ForwardInfo;
-  session: SessionInfo | undefined;
+  session: SshSessionInfo | undefined;
+  status: SessionInfo['status'];
+}
+
+/** One row per conduit tunnel: forward.list has SSH rules only, so a tunnel is its session. */
+export interface TunnelRow {
+  session: ConduitSessionInfo;
   status: SessionInfo['status'];
 }
 
@@ -177,7 +185,30 @@ export function forwardRows(state: Pick<WarrenState, 'forwards' | 'sessions'>): 
   return [...state.forwards]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((rule) => {
-      const session = state.sessions[rule.name];
+      const s = state.sessions[rule.name];
+      const session = s?.kind === 'ssh' ? s : undefined;
       return { rule, session, status: session?.status ?? 'stopped' };
     });
+}
+
+export function tunnelRows(state: Pick<WarrenState, 'sessions'>): TunnelRow[] {
+  return Object.values(state.sessions)
+    .filter((s): s is ConduitSessionInfo => s.kind === 'conduit')
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((session) => ({ session, status: session.status }));
+}
+
+/** The header's "n/m active", over SSH forwards and conduit tunnels alike, with a count per kind. */
+export interface Summary {
+  active: number;
+  total: number;
+  ssh: { active: number; total: number };
+  conduit: { active: number; total: number };
+}
+
+export function summarize(state: Pick<WarrenState, 'forwards' | 'sessions'>): Summary {
+  const count = (rows: Array<{ status: SessionInfo['status'] }>) => ({ active: rows.filter((r) => r.status === 'active').length, total: rows.length });
+  const ssh = count(forwardRows(state));
+  const conduit = count(tunnelRows(state));
+  return { active: ssh.active + conduit.active, total: ssh.total + conduit.total, ssh, conduit };
 }

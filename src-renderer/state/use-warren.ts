@@ -1,7 +1,7 @@
 // The window's store: one initial load, then live notifications. Every (re)connect reloads, since
 // events sent while the socket was down are lost; the carrier has re-subscribed by then.
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
-import { WarrenError, type ConfigUpdateParams, type ForwardAddParams, type WarrenClient } from '../../src-shared/api/index.js';
+import { WarrenError, type ConduitStartParams, type ConfigUpdateParams, type ForwardAddParams, type WarrenClient } from '../../src-shared/api/index.js';
 import type { LiveCarrier } from '../api/carrier.js';
 import type { ForwardUpdateParams } from './forward-form-model.js';
 import { initialState, promptForError, reducer, type WarrenState } from './reducer.js';
@@ -13,6 +13,9 @@ export interface WarrenActions {
   /** Form actions throw WarrenError so the form can show the server's message. */
   addForward(params: ForwardAddParams): Promise<string>;
   updateForward(params: ForwardUpdateParams): Promise<string>;
+  /** Save and start a conduit tunnel (conduit.start); resolves with its name. */
+  startTunnel(params: ConduitStartParams): Promise<string>;
+  /** Removes an SSH forward or a conduit tunnel alike (forward.delete works by name for both). */
   deleteForward(name: string): Promise<void>;
   saveConfig(params: ConfigUpdateParams): Promise<void>;
   trustHost(): Promise<void>;
@@ -141,6 +144,14 @@ export function useWarren(client: WarrenClient, carrier: LiveCarrier): { state: 
         await reloadRules();
         return r.name;
       },
+      async startTunnel(params) {
+        try {
+          return (await client.call('conduit.start', params)).name;
+        } finally {
+          // A refused start may still have saved the tunnel (e.g. a router key mismatch): show it.
+          await reloadRules();
+        }
+      },
       async deleteForward(name) {
         await client.call('forward.delete', { name });
         await reloadRules();
@@ -157,7 +168,7 @@ export function useWarren(client: WarrenClient, carrier: LiveCarrier): { state: 
         if (prompt.retry) return start(prompt.retry);
         // Trusted from an event: restart this host's forwards that failed on the key.
         for (const s of Object.values(stateRef.current.sessions))
-          if (s.host === prompt.info.host && s.status === 'error') await start(s.name);
+          if (s.kind === 'ssh' && s.host === prompt.info.host && s.status === 'error') await start(s.name);
       },
       async unlockHost(passphrase) {
         const prompt = stateRef.current.prompt;

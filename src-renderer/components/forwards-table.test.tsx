@@ -1,0 +1,57 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { ForwardsTable, type ForwardsTableProps } from './forwards-table.js';
+import { sshRule, sshSession, tunnelSession } from './test-data.js';
+
+const noop = (): void => undefined;
+function render(over: Partial<ForwardsTableProps>): string {
+  const props: ForwardsTableProps = { rows: [], tunnels: [], busy: {}, rowErrors: {}, onStart: noop, onStop: noop, onEdit: noop, onDelete: noop, ...over };
+  return renderToStaticMarkup(<ForwardsTable {...props} />);
+}
+
+/** The markup of one row, found by its test id. */
+function row(html: string, name: string): string {
+  const start = html.indexOf(`data-testid="forward-row-${name}"`);
+  expect(start).toBeGreaterThan(-1);
+  return html.slice(start, html.indexOf('</tr>', start));
+}
+
+describe('ForwardsTable', () => {
+  it('shows SSH forwards and conduit tunnels side by side, one labelled group per kind', () => {
+    const html = render({ rows: [{ rule: sshRule, session: sshSession, status: 'active' }], tunnels: [{ session: tunnelSession, status: 'active' }] });
+    expect(html).toContain('data-testid="group-ssh"');
+    expect(html).toContain('data-testid="group-conduit"');
+    expect(html.indexOf('group-ssh')).toBeLessThan(html.indexOf('group-conduit'));
+    expect(row(html, 'web')).toContain('data-kind="ssh"');
+    expect(row(html, 'db')).toContain('data-kind="conduit"');
+  });
+
+  it('a tunnel row shows protocol bind → router → source and its live figures', () => {
+    const html = row(render({ tunnels: [{ session: tunnelSession, status: 'active' }] }), 'db');
+    expect(html).toContain('tcp 127.0.0.1:15432 → 10.0.0.1:9999 → db.internal:5432');
+    expect(html).toContain('data-status="active"');
+    expect(html).toContain('data-sent="1536" data-received="10485760"');
+    expect(html).toContain('↑ 1.5 KiB');
+    expect(html).toContain('↓ 10 MiB');
+    expect(html).toMatch(/data-testid="forward-conns-db"[^>]*>2</);
+    expect(html).toMatch(/data-testid="forward-reconnects-db"[^>]*>3</);
+    expect(html).toMatch(/data-testid="forward-rtt-db"[^>]*>12 ms</);
+    expect(html).toContain('does not allow this client to reach db.internal:5433');
+    // Start/Stop and Remove, no editor for tunnels.
+    expect(html).toContain('data-testid="forward-toggle-db"');
+    expect(html).toMatch(/data-testid="forward-delete-db"[^>]*>Remove</);
+    expect(html).not.toContain('forward-edit-db');
+  });
+
+  it('offers Start for a stopped tunnel and shows a call error over the session error', () => {
+    const html = row(render({ tunnels: [{ session: { ...tunnelSession, status: 'stopped' }, status: 'stopped' }], rowErrors: { db: 'refused' } }), 'db');
+    expect(html).toMatch(/data-testid="forward-toggle-db"[^>]*>Start</);
+    expect(html).toMatch(/data-testid="forward-error-db"[^>]*>refused</);
+  });
+
+  it('leaves out an empty group, and says so when there is nothing at all', () => {
+    const html = render({ tunnels: [{ session: tunnelSession, status: 'active' }] });
+    expect(html).not.toContain('group-ssh');
+    expect(render({})).toContain('data-testid="forwards-empty"');
+  });
+});

@@ -36,7 +36,11 @@ export class ClientConnection {
   readonly id = randomUUID();
   readonly mux: Mux;
   readonly connectedAt = new Date();
-  lastSeenAt = new Date();
+  /** Date.now() of the last frame (a number: this runs for every frame). */
+  lastSeenAtMs = Date.now();
+  get lastSeenAt(): Date {
+    return new Date(this.lastSeenAtMs);
+  }
   bytesIn = 0;
   bytesOut = 0;
   totalStreams = 0;
@@ -51,11 +55,12 @@ export class ClientConnection {
   ) {
     this.mux = new Mux(socket, {
       role: 'router',
+      handshake: true,
       maxFrameBytes: host.maxFrameBytes,
       onOpen: (id, req) => this.open(id, req),
       onControl: (f) => this.control(f),
       onActivity: () => {
-        this.lastSeenAt = new Date();
+        this.lastSeenAtMs = Date.now();
       },
       onBytes: (dir, n) => {
         // "in" = from the client toward sources.
@@ -81,6 +86,7 @@ export class ClientConnection {
       if (this.helloDone) throw new ProtocolError('unexpected_frame', 'second HELLO');
       decodeHello(f.payload); // throws unsupported_version / bad_message → ERROR frame + close
       this.helloDone = true;
+      this.mux.handshakeDone();
       clearTimeout(this.handshakeTimer);
       const ack: HelloAck = {
         version: PROTOCOL_VERSION,

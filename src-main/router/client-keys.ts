@@ -105,9 +105,12 @@ export class ClientKeys {
     } catch {
       return; // a damaged record must not lock the client out of its other keys
     }
+    const until = new Date(r.grace_until);
+    // Nor may one whose grace end is not a time: an Invalid Date would make the old key "in grace"
+    // forever, and fail the HELLO_ACK (toISOString) of every connection made with it.
+    if (Number.isNaN(until.getTime())) return;
     const prev = this.byFingerprint.get(r.previous_public_key);
     if (prev && prev.client === client) {
-      const until = new Date(r.grace_until);
       prev.validUntil = prev.validUntil && prev.validUntil < until ? prev.validUntil : until;
     }
     const existing = this.byFingerprint.get(newFp);

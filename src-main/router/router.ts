@@ -259,6 +259,7 @@ export class ConduitRouter {
     for (const c of this.connections) c.mux.destroy();
     await this.api?.close();
     this.api = undefined;
+    this.alerts.close();
   }
 
   info(): RouterInfo {

@@ -97,9 +97,9 @@ export class MuxStream extends Duplex implements StreamEndpoint {
   private maybeCredit(): void {
     const consumed = this.pushedTotal - this.readableLength;
     const owed = consumed - this.credited;
-    // Credit in batches, but always everything once our buffer is empty: the peer may be waiting
-    // on exactly these last bytes.
-    if (owed > 0 && (owed >= this.creditThreshold || this.readableLength === 0) && !this.host.closed && !this.finReceived) {
+    // Credit in batches of a quarter window. No stall is possible: a sender blocks only when
+    // buffered + owed = window, so once the reader has drained the buffer, owed ≥ a quarter.
+    if (owed >= this.creditThreshold && !this.host.closed && !this.finReceived) {
       this.credited += owed;
       this.host.sendU32(FrameType.Window, this.id, owed);
     }

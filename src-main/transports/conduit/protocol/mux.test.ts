@@ -84,6 +84,15 @@ async function open(p: Pair, source: string): Promise<MuxStream> {
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Bounded wait on a promise, so a regression fails here rather than at the test timeout. */
+function within<T>(p: Promise<T>, what: string, ms = 5000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!cond()) {
@@ -186,12 +195,12 @@ describe('Mux over a loopback socket', () => {
     const bulk = randomBytes(1024 * 1024);
     const back = collect(echo, bulk.length);
     echo.write(bulk);
-    expect(sha(await back)).toBe(sha(bulk));
+    expect(sha(await within(back, 'the echo'))).toBe(sha(bulk));
     expect(sink.isPaused()).toBe(true); // still stalled: it did not have to move for the echo to work
 
     // The consumer resumes: every byte arrives, in order.
     sink.resume();
-    await writer.done;
+    await within(writer.done, 'the writer to finish', 15_000);
     await until(() => receivedBytes >= data.length, 'all 8 MiB at the sink', 15_000);
     expect(sha(Buffer.concat(received))).toBe(sha(data));
   }, 30_000);
@@ -204,13 +213,13 @@ describe('Mux over a loopback socket', () => {
     const gotAtRouter = readAll(r);
     s.write('question');
     s.end();
-    expect((await gotAtRouter).toString()).toBe('question');
+    expect((await within(gotAtRouter, 'end at the router')).toString()).toBe('question');
     // The client's sending side is closed; its receiving side is not.
     const gotAtClient = readAll(s);
     r.write('answer, ');
     await sleep(20);
     r.end('after the end');
-    expect((await gotAtClient).toString()).toBe('answer, after the end');
+    expect((await within(gotAtClient, 'end at the client')).toString()).toBe('answer, after the end');
     await until(() => p.client.activeStreams === 0 && p.router.activeStreams === 0, 'both sides to forget the stream');
   });
 
@@ -222,7 +231,7 @@ describe('Mux over a loopback socket', () => {
     const farSide = p.accepted.find((a) => a.source === 'doomed')!.stream;
     const farError = new Promise<Error>((r) => farSide.once('error', r));
     doomed.destroy();
-    expect((await farError).message).toMatch(/closed by the far side/);
+    expect((await within(farError, 'the reset at the router')).message).toMatch(/closed by the far side/);
     await until(() => farSide.destroyed, 'the far side stream destroyed');
 
     // The other way round: the router drops its side, the client's stream errors.
@@ -230,11 +239,11 @@ describe('Mux over a loopback socket', () => {
     await until(() => p.accepted.length === 3, 'the third stream');
     const clientError = new Promise<Error>((r) => second.once('error', r));
     p.accepted[2]!.stream.destroy();
-    expect((await clientError).message).toMatch(/doomed-2: closed by the far side/);
+    expect((await within(clientError, 'the reset at the client')).message).toMatch(/doomed-2: closed by the far side/);
 
     const back = collect(other, 5);
     other.write('still');
-    expect((await back).toString()).toBe('still');
+    expect((await within(back, 'the echo')).toString()).toBe('still');
     expect(p.client.closed).toBe(false);
     expect(p.router.closed).toBe(false);
     await until(() => p.router.activeStreams === 1 && p.client.activeStreams === 1, 'only the echo stream left');
@@ -253,7 +262,7 @@ describe('Mux over a loopback socket', () => {
     // The router never answers this OPEN: its peer socket is cut instead.
     const opening = p.client.openDatagram('nowhere').catch((e: unknown) => e);
     p.routerSocket.destroy();
-    expect(await opening).toBeInstanceOf(Error);
+    expect(await within(opening, 'the open to fail')).toBeInstanceOf(Error);
     await expect(p.client.ping(1000)).rejects.toThrow();
   });
 
@@ -289,9 +298,9 @@ describe('Mux over a loopback socket', () => {
     expect(router.closed).toBe(false);
     // …one byte more is not.
     raw.write(encodeFrame(FrameType.Data, 1, Buffer.alloc(1, 2)));
-    const err = await routerClosed;
+    const err = await within(routerClosed, 'the router to close');
     expect(err?.message).toMatch(/overran the flow-control window/);
-    await closed;
+    await within(closed, 'the raw socket to close');
     const last = frames(Buffer.concat(got)).at(-1)!;
     expect(last.type).toBe(FrameType.Error);
     expect(JSON.parse(last.payload.toString())).toMatchObject({ code: 'protocol_error' });

@@ -10,7 +10,7 @@ import { MuxDatagram } from './mux-datagram.js';
 import { MuxStream, type StreamEndpoint, type StreamHost } from './mux-stream.js';
 
 /** Bytes a stream may receive before crediting: enough for full loopback/LAN speed per stream. */
-export const DEFAULT_STREAM_WINDOW = 512 * 1024;
+export const DEFAULT_STREAM_WINDOW = 1024 * 1024;
 /** Above this much unsent data in the socket, datagrams are dropped instead of queued. */
 const DATAGRAM_CONGESTION_BYTES = 1024 * 1024;
 
@@ -37,6 +37,8 @@ export interface MuxOptions {
   onActivity?: () => void;
   /** Counts payload bytes for metrics. */
   onBytes?: (direction: 'in' | 'out', n: number) => void;
+  /** Until handshakeDone(), only HELLO / HELLO_ACK / ERROR are accepted (anything else closes). */
+  handshake?: boolean;
 }
 
 interface PendingOpen {
@@ -64,6 +66,7 @@ export class Mux implements StreamHost {
   ) {
     this.decoder = new FrameDecoder(opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
     this.streamWindow = opts.streamWindow ?? DEFAULT_STREAM_WINDOW;
+    this.handshaking = opts.handshake === true;
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('drain', () => this.drained());
     socket.on('error', (err: Error) => this.shutdown(err));
@@ -196,8 +199,16 @@ export class Mux implements StreamHost {
     }
   }
 
+  /** The HELLO exchange is over: stream and ping frames are welcome from now on. */
+  handshakeDone(): void {
+    this.handshaking = false;
+  }
+  private handshaking: boolean;
+
   private dispatch(f: Frame): void {
     this.opts.onActivity?.();
+    if (this.handshaking && f.type !== FrameType.Hello && f.type !== FrameType.HelloAck && f.type !== FrameType.Error)
+      throw new ProtocolError('unexpected_frame', `frame 0x${f.type.toString(16)} before HELLO finished the handshake`);
     switch (f.type) {
       case FrameType.Data: {
         this.opts.onBytes?.('in', f.payload.length);

@@ -4,7 +4,6 @@
 // ERROR frame when it can), the source it could have reached gets nothing, memory stays bounded,
 // and a well-behaved client on the same router never notices.
 import { randomBytes } from 'node:crypto';
-import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import type { ConduitLink } from '../../../src-main/transports/conduit/conduit-l
 import { waitFor } from '../../fixtures/ports.js';
 import { clientSpec, dialRouter, staticKeys, startTestRouter, testClient, type TestRouter } from '../../fixtures/conduit-router.js';
 import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
+import { roundTrip } from '../../fixtures/stream-echo.js';
 
 const HANDSHAKE_TIMEOUT_MS = 500;
 const MB = 1024 * 1024;
@@ -56,23 +56,6 @@ function lastError(data: Buffer): { code: string; message: string } {
   const last = frames.at(-1);
   expect(last?.type, `frames received: ${frames.map((f) => f.type).join(',')}`).toBe(FrameType.Error);
   return JSON.parse(last!.payload.toString('utf8')) as { code: string; message: string };
-}
-
-function roundTrip(stream: Duplex, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let n = 0;
-    stream.on('data', (c: Buffer) => {
-      chunks.push(c);
-      n += c.length;
-      if (n >= data.length) {
-        stream.destroy();
-        resolve(Buffer.concat(chunks));
-      }
-    });
-    stream.on('error', reject);
-    stream.write(data);
-  });
 }
 
 describe('conduit router under hostile input from an authorised key', () => {

@@ -4,7 +4,6 @@
 // is current and the old one works until the grace ends, then is refused with a reason. A forged
 // hand-over changes nothing, and all of it survives a router restart.
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, WarrenError } from '../../../src-shared/api/index.js';
@@ -27,27 +26,13 @@ import type { RotatedKeyRecord } from '../../../src-main/router/client-keys.js';
 import { makeTempDir, type TempDir } from '../../fixtures/tmp.js';
 import { clientSpec, dialRouter, staticKeys, startTestRouter, testClient, type TestRouter } from '../../fixtures/conduit-router.js';
 import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
+import { echoes } from '../../fixtures/stream-echo.js';
 
 /** The key this side presented in the TLS handshake (read off our own certificate). */
 function presentedKey(link: ConduitLink): string {
   const cert = (link.mux.socket as TLSSocket).getX509Certificate();
   if (!cert) throw new Error('no local certificate');
   return fingerprint(rawPublicKeyOf(cert));
-}
-
-function echoes(stream: Duplex, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let got = '';
-    stream.on('data', (c: Buffer) => {
-      got += c.toString();
-      if (got.length >= text.length) {
-        stream.destroy();
-        resolve(got);
-      }
-    });
-    stream.on('error', reject);
-    stream.write(text);
-  });
 }
 
 async function refusal(p: Promise<unknown>): Promise<WarrenError> {

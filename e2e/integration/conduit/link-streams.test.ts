@@ -2,34 +2,16 @@
 // intact, many concurrent streams, UDP datagrams, pings, and the router's own stats.
 import { createHash, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientSpec, dialRouter, staticKeys, startTestRouter, testClient, type TestRouter } from '../../fixtures/conduit-router.js';
 import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
 import type { ConduitLink } from '../../../src-main/transports/conduit/conduit-link.js';
+import { roundTrip } from '../../fixtures/stream-echo.js';
 
 const MB = 1024 * 1024;
 
 function sha(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
-}
-
-/** Writes `data` into the stream and collects `expect` bytes back (from an echo source). */
-function roundTrip(stream: Duplex, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let n = 0;
-    stream.on('data', (c: Buffer) => {
-      chunks.push(c);
-      n += c.length;
-      if (n >= data.length) {
-        stream.destroy();
-        resolve(Buffer.concat(chunks));
-      }
-    });
-    stream.on('error', reject);
-    stream.write(data);
-  });
 }
 
 describe('conduit link over TLS 1.3', () => {

@@ -13,6 +13,7 @@ import type { ConduitLink } from '../../../src-main/transports/conduit/conduit-l
 import type { WebhookPayload } from '../../../src-main/router/ops/alerts.js';
 import { waitFor } from '../../fixtures/ports.js';
 import { clientSpec, dialRouter, staticKeys, startTestRouter, testClient, type TestRouter } from '../../fixtures/conduit-router.js';
+import { echoes } from '../../fixtures/stream-echo.js';
 
 /** An echo server that can be stopped and started again on the same port. */
 interface Endpoint {
@@ -90,21 +91,6 @@ async function webhookReceiver(): Promise<{ url: string; alerts: WebhookPayload[
         server.close(() => r());
       }),
   };
-}
-
-function echoes(stream: Duplex, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let got = '';
-    stream.on('data', (c: Buffer) => {
-      got += c.toString();
-      if (got.length >= text.length) {
-        stream.destroy();
-        resolve(got);
-      }
-    });
-    stream.on('error', reject);
-    stream.write(text);
-  });
 }
 
 describe('a source group whose endpoints fail and come back', () => {

@@ -2,7 +2,7 @@
 // `warren conduit router --config router.toml` as its own process, the daemon, `warren conduit
 // start`, traffic through the bind port, the router's REST API and /metrics, a router restart
 // that the tunnel heals from, and conduit.toml up/down with a UDP tunnel.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -224,6 +224,58 @@ describe('warren conduit, end to end through the CLI', () => {
     expect(down.code, down.stderr).toBe(0);
     const names = ((await daemon.client.call('conduit.list')).tunnels).map((t) => t.name);
     expect(names).toEqual(['web']);
+  }, 60_000);
+
+  it('runs `up --foreground` as a service would, and prints a service file that systemd accepts', async () => {
+    // A second WARREN_HOME (no daemon there): the process runs the engine itself and stays up.
+    const home = await makeTempDir('warren-conduit-fg-');
+    const port = await freePort();
+    const file = path.join(home.path, 'conduit.toml');
+    await fs.writeFile(
+      file,
+      [
+        '[router]',
+        `host = "127.0.0.1"`,
+        `port = ${routerPort}`,
+        '[security]',
+        `private_key_path = "${path.join(clientHome.path, 'keys', 'conduit.key')}"`,
+        `router_key = "${router.fingerprint}"`,
+        '[[tunnels]]',
+        'name = "fg"',
+        `source = "127.0.0.1:${echo.port}"`,
+        `bind = "127.0.0.1:${port}"`,
+        '',
+      ].join('\n'),
+    );
+    const fgEnv = cliEnv(home.path, path.join(clientHome.path, 'ssh_config'));
+    const proc = spawn(process.execPath, ['--import', 'tsx', cliEntry, 'conduit', 'up', '-f', file, '--foreground'], { cwd: repoRoot, env: fgEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    proc.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      await waitFor(() => out.includes('fg: active'), 'foreground tunnel active', 30_000);
+      expect((await echoThrough(await connectThrough(port), MB)).intact).toBe(true);
+    } finally {
+      const gone = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+      proc.kill('SIGTERM');
+      expect(await gone).toBe(0);
+      await home.remove();
+    }
+
+    const unit = await runWarren(env, ['conduit', 'service-file', 'systemd', '-f', file, '--warren-path', '/bin/true', '--warren-home', '/var/lib/warren']);
+    expect(unit.code, unit.stderr).toBe(0);
+    expect(unit.stdout).toContain(`ExecStart=/bin/true conduit up -f ${file} --foreground`);
+    const analyze = spawnSync('systemd-analyze', ['--version']);
+    if (analyze.error) return console.log('skipped systemd-analyze verify: systemd-analyze is not installed');
+    const unitDir = await makeTempDir('warren-unit-');
+    try {
+      const unitPath = path.join(unitDir.path, 'warren-conduit-up.service');
+      await fs.writeFile(unitPath, unit.stdout);
+      const verify = spawnSync('systemd-analyze', ['verify', unitPath], { encoding: 'utf8' });
+      expect(verify.status, verify.stderr).toBe(0);
+    } finally {
+      await unitDir.remove();
+    }
   }, 60_000);
 
   it('kills a tunnel, and refuses bad input with a clear error and exit code', async () => {

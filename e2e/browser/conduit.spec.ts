@@ -92,18 +92,10 @@ test('a source the router does not grant is refused with the 3003 message', asyn
     await warren.fillTunnelForm({ name: 'secret', router: router.address, source, bind: `127.0.0.1:${bind}`, routerKey: router.identity.fingerprint });
     await warren.submitTunnelForm();
     const refusal = `does not allow this client to reach ${source}`;
-    if (await warren.tunnelForm().isVisible()) {
-      // A daemon that checks the source at start refuses it in the form.
-      await expect(page.getByTestId('tunnel-form-error')).toContainText('SourceNotAllowed (3003)');
-      await expect(page.getByTestId('tunnel-form-error')).toContainText(refusal);
-    } else {
-      // conduit.start checks the link; the router refuses the source when a connection asks for it.
-      await warren.expectStatus('secret', 'active');
-      const sock = await connectThrough(bind);
-      await new Promise<void>((resolve) => sock.once('close', () => resolve()));
-      await expect(warren.rowError('secret')).toContainText(refusal);
-      await expect(warren.rowError('secret')).toContainText('authorized_clients');
-    }
+    // The daemon asks the router at start (CHECK, nothing dialed): the form shows the refusal.
+    await expect(page.getByTestId('tunnel-form-error')).toContainText('SourceNotAllowed (3003)');
+    await expect(page.getByTestId('tunnel-form-error')).toContainText(refusal);
+    await expect(page.getByTestId('tunnel-form-error')).toContainText('authorized_clients');
     expect(secret.connections).toBe(0);
   } finally {
     await secret.close();

@@ -228,7 +228,10 @@ export class ForwardSession implements LinkUser {
 
   /** Make the forward live on a fresh link: for -R, ask the server to listen again. */
   private async establish(link: Link): Promise<void> {
-    if (this.rule.kind !== 'ssh' || this.rule.type !== 'remote') return;
+    // A conduit router says up front whether this client may reach the source, so a tunnel to a
+    // source it was not granted fails at start with the router's reason instead of looking active.
+    if (this.rule.kind === 'conduit') return link.checkTarget?.(conduitTarget(this.rule), this.rule.protocol);
+    if (this.rule.type !== 'remote') return;
     if (!link.listenRemote) throw new WarrenError(ErrorCode.InternalError, `${link.key} cannot do remote forwards`);
     const bind = { host: this.rule.remote_host ?? 'localhost', port: this.rule.remote_port ?? 0 };
     try {

@@ -40,6 +40,8 @@ export interface Link {
   openStream(target: StreamTarget, origin?: StreamOrigin): Promise<Duplex>;
   /** Ask the far side to listen on bind and hand us each accepted connection (remote forward). */
   listenRemote?(bind: StreamTarget, onStream: (stream: Duplex, info: IncomingStreamInfo) => void): Promise<RemoteListener>;
+  /** Whether the far side will let streams reach target (conduit asks its router); rejects with a WarrenError if not. */
+  checkTarget?(target: StreamTarget, protocol?: 'tcp' | 'udp'): Promise<void>;
   /** One round trip over the link; resolves with milliseconds, rejects on timeout or a dead link. */
   probe(timeoutMs: number): Promise<number>;
   /** Date.now() of the last byte received from the far side, if the transport tracks it. */

@@ -58,6 +58,7 @@ export class ClientConnection {
       handshake: true,
       maxFrameBytes: host.maxFrameBytes,
       onOpen: (id, req) => this.open(id, req),
+      onCheck: (id, req) => this.check(id, req),
       onControl: (f) => this.control(f),
       onActivity: () => {
         this.lastSeenAtMs = Date.now();
@@ -124,6 +125,17 @@ export class ClientConnection {
       this.host.log.warn({ client: this.auth.client.name, err: message }, 'key rotation refused');
     }
     this.mux.sendJson(FrameType.RotateAck, 0, { accepted, grace_until: graceUntil, ...(message ? { message } : {}) });
+  }
+
+  /** May this client reach the source? Same rules as OPEN, but nothing is dialed. */
+  private check(id: number, req: OpenRequest): void {
+    if (!this.helloDone) throw new ProtocolError('unexpected_frame', 'CHECK before HELLO');
+    try {
+      const group = this.host.sources.authorize(this.auth.client, req.source);
+      this.mux.answerCheck(id, { ok: true, endpoint: group.name });
+    } catch (e) {
+      this.mux.answerCheck(id, e instanceof OpenRefused ? { ok: false, code: e.code, message: e.message } : { ok: false, code: 'internal', message: (e as Error).message });
+    }
   }
 
   private open(id: number, req: OpenRequest): void {

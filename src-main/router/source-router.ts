@@ -35,12 +35,17 @@ export class OpenRefused extends Error {
   }
 }
 
+/** Literal host:port sources asked for at run time (beyond the configured ones) kept at most. */
+export const MAX_DYNAMIC_SOURCES = 4096;
+
 export class SourceRouter {
   private readonly groups = new Map<string, SourceBalancer>();
+  /** Names of groups made on demand for literal requests, oldest first (bounded, see literal()). */
+  private readonly dynamic = new Set<string>();
 
   constructor(private readonly opts: SourceRouterOptions) {
     for (const g of opts.groups) this.groups.set(g.name, this.balancer(g.name, g.endpoints, g.strategy));
-    for (const s of opts.literalSources) this.literal(s);
+    for (const s of opts.literalSources) this.groups.set(s, this.balancer(s, [s], 'round_robin'));
   }
 
   /** Every endpoint to health-check. */
@@ -133,11 +138,30 @@ export class SourceRouter {
     });
   }
 
+  /**
+   * A literal host:port gets a group of one, so its breaker and health work like a named source's.
+   * Clients granted a CIDR or a port range could ask for endless distinct addresses: groups made on
+   * demand are capped, the least recently used idle one making room (it is health-checked no more).
+   */
   private literal(source: string): SourceBalancer {
     let b = this.groups.get(source);
-    if (!b) {
-      b = this.balancer(source, [source], 'round_robin');
-      this.groups.set(source, b);
+    if (b) {
+      if (this.dynamic.delete(source)) this.dynamic.add(source); // most recently used last
+      return b;
+    }
+    b = this.balancer(source, [source], 'round_robin');
+    this.groups.set(source, b);
+    this.dynamic.add(source);
+    if (this.dynamic.size > MAX_DYNAMIC_SOURCES) {
+      const now = Date.now();
+      for (const name of this.dynamic) {
+        const g = this.groups.get(name);
+        if (g && g.health(now).endpoints.every((e) => e.active_connections === 0)) {
+          this.dynamic.delete(name);
+          this.groups.delete(name);
+          break;
+        }
+      }
     }
     return b;
   }

@@ -284,6 +284,18 @@ describe('warren conduit, end to end through the CLI', () => {
     expect(kill.stdout).toContain('web: stopped');
     const none = await runWarren(env, ['conduit', 'kill']);
     expect(none.code).toBe(2);
+    // A source the router does not grant: `start` says so at once (the router is asked, nothing is dialed).
+    const denied = await runWarren(env, [
+      'conduit', 'start',
+      '--router', `127.0.0.1:${routerPort}`,
+      '--source', '10.9.9.9:80',
+      '--bind', `127.0.0.1:${await freePort()}`,
+      '--name', 'denied',
+      '--router-key', router.fingerprint,
+    ]);
+    expect(denied.code).toBe(4);
+    expect(denied.stderr).toMatch(/does not allow this client to reach 10\.9\.9\.9:80/);
+    expect((await daemon.client.call('session.get', { name: 'denied' })).status).toBe('error');
     const bad = await runWarren(env, ['conduit', 'start', '--router', 'nowhere', '--source', 'x:1', '--bind', '127.0.0.1:1']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/host:port/);

@@ -103,6 +103,9 @@ describe('conduit router refuses', () => {
       const e = await expectCode(link.openStream({ host: '127.0.0.1', port: secret.port }), ErrorCode.SourceNotAllowed);
       expect(e.message).toContain(`127.0.0.1:${secret.port}`);
       await expectCode(link.openStream({ host: 'db-group', port: 0 }), ErrorCode.SourceNotAllowed);
+      // CHECK answers the same without dialing anything.
+      await expectCode(link.checkTarget({ host: '127.0.0.1', port: secret.port }), ErrorCode.SourceNotAllowed);
+      await link.checkTarget({ host: '127.0.0.1', port: echo.port });
       expect(secret.connections).toBe(0); // not even health-checked: it was never granted
       // …while the granted one works on the same link.
       const s = await link.openStream({ host: '127.0.0.1', port: echo.port });

@@ -66,6 +66,16 @@ export class ConduitLink implements Link {
     });
   }
 
+  /** Whether the router lets us reach target (asked once per (re)connect, so `start` says so at once). */
+  async checkTarget(target: StreamTarget, protocol: 'tcp' | 'udp' = 'tcp'): Promise<void> {
+    const source = sourceString(target);
+    try {
+      await this.mux.check(source, protocol);
+    } catch (e) {
+      throw toWarrenError(e, `router ${this.router}`, source);
+    }
+  }
+
   openDatagram(target: StreamTarget): Promise<MuxDatagram> {
     const source = sourceString(target);
     return withOpenRetry(() => this.mux.openDatagram(source), isRetryableOpenError).catch((e: unknown) => {

@@ -23,6 +23,8 @@ export const FrameType = {
   Fin: 0x15,
   Reset: 0x16,
   Datagram: 0x17,
+  /** "May I reach this source?" — answered with OPEN_OK / OPEN_FAIL, nothing is dialed. */
+  Check: 0x18,
   Ping: 0x20,
   Pong: 0x21,
   StatsRequest: 0x30,

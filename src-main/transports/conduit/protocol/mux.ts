@@ -31,6 +31,8 @@ export interface MuxOptions {
   streamWindow?: number;
   /** Router side: a client asked to open a stream. Answer with acceptStream/acceptDatagram/rejectStream. */
   onOpen?: (id: number, request: OpenRequest) => void;
+  /** Router side: a client asked whether it may reach a source. Answer with answerCheck. */
+  onCheck?: (id: number, request: OpenRequest) => void;
   /** Handshake, stats and rotation frames (the owner validates their order). */
   onControl?: (frame: Frame) => void;
   /** Called for every frame received (cheap; used for last-seen times). */
@@ -136,13 +138,18 @@ export class Mux implements StreamHost {
     return d;
   }
 
-  private requestOpen(source: string, protocol: 'tcp' | 'udp'): Promise<{ id: number; ok: OpenOk }> {
+  /** Asks the router whether this client may reach `source` (nothing is dialed); rejects with ConduitRemoteError if not. */
+  async check(source: string, protocol: 'tcp' | 'udp'): Promise<void> {
+    await this.requestOpen(source, protocol, FrameType.Check);
+  }
+
+  private requestOpen(source: string, protocol: 'tcp' | 'udp', type: FrameType = FrameType.Open): Promise<{ id: number; ok: OpenOk }> {
     if (this._closed) return Promise.reject(this.closeError ?? new Error('tunnel connection closed'));
     const id = this.nextId++;
     if (this.nextId > 0xffff_fff0) this.nextId = 1; // wraps after 4 billion streams; old ids are long gone
     return new Promise((resolve, reject) => {
       this.opening.set(id, { resolve: (ok) => resolve({ id, ok }), reject });
-      this.sendJson(FrameType.Open, id, { source, protocol, window: this.streamWindow } satisfies OpenRequest);
+      this.sendJson(type, id, { source, protocol, window: this.streamWindow } satisfies OpenRequest);
     });
   }
 
@@ -159,6 +166,12 @@ export class Mux implements StreamHost {
     this.sendJson(FrameType.OpenOk, id, { endpoint, window: this.streamWindow } satisfies OpenOk);
     return d;
   }
+  /** Router side: the answer to a CHECK (no stream is created either way). */
+  answerCheck(id: number, result: { ok: true; endpoint: string } | { ok: false; code: ConduitErrorCode; message: string }): void {
+    if (result.ok) this.sendJson(FrameType.OpenOk, id, { endpoint: result.endpoint, window: this.streamWindow } satisfies OpenOk);
+    else this.sendJson(FrameType.OpenFail, id, { code: result.code, message: result.message });
+  }
+
   rejectStream(id: number, code: ConduitErrorCode, message: string): void {
     this.endpoints.delete(id);
     this.sendJson(FrameType.OpenFail, id, { code, message });
@@ -253,6 +266,11 @@ export class Mux implements StreamHost {
         this.deciding.add(f.stream);
         this.streamsOpened++;
         this.opts.onOpen(f.stream, req);
+        return;
+      }
+      case FrameType.Check: {
+        if (this.opts.role !== 'router' || !this.opts.onCheck) throw new ProtocolError('unexpected_frame', 'only a router answers CHECK');
+        this.opts.onCheck(f.stream, parseJson(openSchema, f.payload, 'check'));
         return;
       }
       case FrameType.OpenOk:

@@ -120,7 +120,11 @@ export class TrayModel {
         this.options.client.call('forward.list'),
         this.options.client.call('session.list'),
       ]);
-      input = { rules: forwards, sessions, startAtLogin, engineReady: true };
+      // forward.list is MolePort's (SSH only); conduit tunnels come with their sessions.
+      const tunnels = sessions.flatMap((t) =>
+        t.kind === 'conduit' ? [{ kind: 'conduit' as const, name: t.name, bind: t.bind, source: t.source, protocol: t.protocol }] : [],
+      );
+      input = { rules: [...forwards, ...tunnels], sessions, startAtLogin, engineReady: true };
     } catch (e) {
       this.options.log.warn({ err: String(e) }, 'tray could not read forwards/sessions; retrying');
       input = { rules: [], sessions: [], startAtLogin, engineReady: false };

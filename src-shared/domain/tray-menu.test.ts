@@ -164,5 +164,7 @@ describe('trayIconState and tooltip', () => {
     expect(describeRule({ name: 'a', host: 'h', type: 'local', local_port: 1, remote_host: 'r', remote_port: 2 })).toBe(':1 → r:2');
     expect(describeRule({ name: 'a', host: 'h', type: 'remote', local_port: 1, remote_port: 2 })).toBe('h:2 → :1');
     expect(describeRule({ name: 'a', host: 'h', type: 'dynamic', local_port: 1 })).toBe('SOCKS :1');
+    expect(describeRule({ kind: 'conduit', name: 'c', bind: '127.0.0.1:8080', source: '10.2.0.2:8080', protocol: 'tcp' })).toBe('127.0.0.1:8080 ⇒ 10.2.0.2:8080');
+    expect(describeRule({ kind: 'conduit', name: 'd', bind: '127.0.0.1:53', source: 'dns', protocol: 'udp' })).toBe('udp 127.0.0.1:53 ⇒ dns');
   });
 });

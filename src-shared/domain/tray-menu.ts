@@ -3,7 +3,8 @@
 // property-tested. src-main/electron/tray.ts only maps the result onto Menu.buildFromTemplate.
 import type { ForwardType, SessionStatus } from '../api/models.js';
 
-export interface TrayRule {
+export interface SshTrayRule {
+  kind?: 'ssh';
   name: string;
   host: string;
   type: ForwardType;
@@ -11,6 +12,17 @@ export interface TrayRule {
   remote_host?: string | undefined;
   remote_port?: number | undefined;
 }
+
+/** A Conduit tunnel: bind (here) → source (seen from the router). */
+export interface ConduitTrayRule {
+  kind: 'conduit';
+  name: string;
+  bind: string;
+  source: string;
+  protocol: 'tcp' | 'udp';
+}
+
+export type TrayRule = SshTrayRule | ConduitTrayRule;
 
 export interface TraySession {
   name: string;
@@ -62,8 +74,9 @@ export function toggleActionFor(name: string, status: SessionStatus): TrayAction
   return isRunning(status) ? { type: 'stop', name } : { type: 'start', name };
 }
 
-/** "5432 → db.internal:5432", "SOCKS :1080", "remote 8080 ← :3000". */
+/** "5432 → db.internal:5432", "SOCKS :1080", "remote 8080 ← :3000", "127.0.0.1:8080 ⇒ 10.2.0.2:8080". */
 export function describeRule(rule: TrayRule): string {
+  if (rule.kind === 'conduit') return `${rule.protocol === 'udp' ? 'udp ' : ''}${rule.bind} ⇒ ${rule.source}`;
   switch (rule.type) {
     case 'local':
       return `:${rule.local_port} → ${rule.remote_host ?? 'localhost'}:${rule.remote_port ?? '?'}`;

@@ -21,6 +21,12 @@ function pump(s: Duplex, n: number): Promise<void> {
 const echo = await startEchoServer();
 const alice = testClient('a', ['127.0.0.1:*']);
 const r = await startTestRouter({ clients: [clientSpec(alice)] });
+{
+  // Warm the JIT on both sides first so the first figure is not the slow one for that reason alone.
+  const warm = await dialRouter(r, staticKeys(alice.identity));
+  await pump(await warm.openStream({ host: '127.0.0.1', port: echo.port }), PER);
+  await warm.close();
+}
 for (const streams of [1, 8]) {
   const link = await dialRouter(r, staticKeys(alice.identity));
   let t = performance.now();

@@ -165,7 +165,7 @@ describe('FrameDecoder', () => {
   });
 
   it('an unknown type is refused from the header alone, before its payload arrives', () => {
-    for (const type of [0x00, 0x04, 0x18, 0x22, 0x42, 0xff]) {
+    for (const type of [0x00, 0x04, 0x19, 0x22, 0x42, 0xff]) {
       const b = Buffer.alloc(5);
       b.writeUInt32BE(100, 0);
       b.writeUInt8(type, 4);

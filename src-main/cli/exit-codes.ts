@@ -28,6 +28,8 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.ConnectionFailed, ExitCode.Connection],
   [ErrorCode.ShuttingDown, ExitCode.Connection],
   [ErrorCode.SourceUnavailable, ExitCode.Connection],
+  [ErrorCode.SsmTargetNotConnected, ExitCode.Connection],
+  [ErrorCode.AwsRequestFailed, ExitCode.Connection],
   [ErrorCode.ProtocolMismatch, ExitCode.Connection],
   // The server or key wants something from the user: a passphrase, a trust decision.
   [ErrorCode.AuthenticationFailed, ExitCode.Auth],
@@ -36,6 +38,7 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.PassphraseRequired, ExitCode.Auth],
   [ErrorCode.RouterKeyMismatch, ExitCode.Auth],
   [ErrorCode.ClientNotAuthorized, ExitCode.Auth],
+  [ErrorCode.AwsAccessDenied, ExitCode.Auth],
   // A local resource is taken.
   [ErrorCode.PortConflict, ExitCode.Resources],
 ]);

@@ -23,6 +23,7 @@ const PERMANENT = new Set<number>([
   ErrorCode.PassphraseRequired,
   ErrorCode.PortConflict,
   ErrorCode.InvalidParams,
+  ErrorCode.AwsAccessDenied,
   ErrorCode.RouterKeyMismatch,
   ErrorCode.ClientNotAuthorized,
   ErrorCode.ProtocolMismatch,

@@ -26,6 +26,13 @@ export const ErrorCode = {
   ConnectionFailed: 1011,
   /** The daemon is shutting down and takes no new work. */
   ShuttingDown: 1012,
+  // ── 2xxx AWS ──
+  /** SSM cannot reach the instance's agent (instance stopped, agent not registered or offline). data: { instance_id } */
+  SsmTargetNotConnected: 2001,
+  /** AWS refused the call for lack of permission. data: { action } */
+  AwsAccessDenied: 2002,
+  /** Another AWS failure (credentials, region, throttling, service error). data: { name } */
+  AwsRequestFailed: 2003,
   // ── 3xxx conduit ──
   /** The router presented a key other than the pinned one (--router-key or known_routers). Always refused. data: { router, expected, actual } */
   RouterKeyMismatch: 3001,

@@ -21,6 +21,8 @@ import { warrenHome, warrenPaths } from './paths.js';
 import { openStore } from './store/store.js';
 import { createSshHostDirectory, createSshTransport } from './transports/ssh/index.js';
 import { createConduitTransport } from './transports/conduit/conduit-transport.js';
+import { createSsmTransport } from './transports/ssm/ssm-transport.js';
+import { AwsClientCache } from './aws/aws-clients.js';
 import { reconnectDelaysMs } from '../src-shared/domain/settings.js';
 import { WarrenError, ErrorCode } from '../src-shared/api/index.js';
 
@@ -86,6 +88,8 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     const hosts = createSshHostDirectory({ sshConfigPath });
     await hosts.reload();
     const ssh = createSshTransport({ sshConfigPath, log: log.child({ part: 'ssh' }) });
+    const aws = new AwsClientCache();
+    cleanups.unshift({ name: 'aws clients', run: async () => aws.destroy() });
 
     const bus = new EventBus();
     const engine = new Engine(
@@ -104,7 +108,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
         },
         metrics: { add: (s) => store.metrics.add(s), prune: () => void store.maintain() },
         hosts,
-        transports: { ssh, conduit: createConduitTransport({ home: paths.home }) },
+        transports: { ssh, conduit: createConduitTransport({ home: paths.home }), ssm: createSsmTransport({ clients: aws, log: log.child({ part: 'ssm' }) }) },
       },
       bus,
       {
@@ -128,6 +132,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     const dispatcher: Dispatcher = new Dispatcher(
       createHandlers({
         engine,
+        aws,
         subscriptions,
         settings: {
           get: () => settings.get(),

@@ -4,11 +4,15 @@ import type { ConfigInfo, ConfigUpdateParams, HostKeyInfo, ResultOf } from '../.
 import { formatUptime } from '../../src-shared/logic/duration.js';
 import { ruleHost, type Engine } from '../core/engine.js';
 import { createConduitHandlers } from './conduit-handlers.js';
+import { createEc2Handlers } from './ec2-handlers.js';
+import type { AwsClientCache } from '../aws/aws-clients.js';
 import type { Handlers } from './dispatcher.js';
 import type { Subscriptions } from './subscriptions.js';
 
 export interface HandlerDeps {
   engine: Engine;
+  /** AWS clients for ec2.instances (absent: those calls say AWS access is not configured). */
+  aws?: AwsClientCache;
   subscriptions: Subscriptions;
   settings: {
     get(): ConfigInfo;
@@ -34,6 +38,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
   const { engine } = d;
   return {
     ...createConduitHandlers(engine, d.daemon.home),
+    ...createEc2Handlers(engine, d.aws),
     'host.list': () => ({ hosts: engine.listHosts() }),
     'host.reload': () => engine.reloadHosts(),
     'host.trust': (p) => d.ssh.trust(p.host, p.fingerprint),

@@ -3,6 +3,7 @@
 import type { ForwardRule, HostInfo, SessionStatus } from '../../src-shared/api/index.js';
 import type { Transport } from './link.js';
 import type { ConduitTarget } from '../transports/conduit/conduit-transport.js';
+import type { SsmTarget } from '../transports/ssm/ssm-transport.js';
 
 export interface RulePort {
   insert(rule: ForwardRule): void;
@@ -48,5 +49,5 @@ export interface EnginePorts {
   history: HistoryPort;
   metrics: MetricsPort;
   hosts: HostDirectory;
-  transports: { ssh: Transport<string>; conduit?: Transport<ConduitTarget> };
+  transports: { ssh: Transport<string>; conduit?: Transport<ConduitTarget>; ssm?: Transport<SsmTarget> };
 }

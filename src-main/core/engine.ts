@@ -6,6 +6,7 @@ import {
   isWarrenError,
   type ConnectionState,
   type ForwardRule,
+  type SsmRule,
   type ForwardEvent,
   type HostInfo,
   type SessionInfo,
@@ -20,10 +21,11 @@ import { MetricsTicker } from './metrics-ticker.js';
 import { errorMessage, type ReconnectPolicy } from './reconnect-policy.js';
 import { RuleRegistry } from './rule-registry.js';
 import { conduitLinkKey, type ConduitTarget } from '../transports/conduit/conduit-transport.js';
+import type { SsmTarget } from '../transports/ssm/ssm-transport.js';
 
 /** What a rule's events name as its "host": the ssh alias, or the conduit router. */
 export function ruleHost(rule: ForwardRule): string {
-  return rule.kind === 'ssh' ? rule.host : rule.router;
+  return rule.kind === 'ssh' ? rule.host : rule.kind === 'conduit' ? rule.router : rule.instance_id;
 }
 
 export interface EngineLog {
@@ -72,6 +74,7 @@ export class Engine {
   private readonly sessions = new Map<string, ForwardSession>();
   private readonly keepers = new Map<string, LinkKeeper>();
   private readonly conduitKeepers = new Map<string, LinkKeeper>();
+  private readonly ssmKeepers = new Map<string, LinkKeeper>();
   private readonly hostErrors = new Map<string, string>();
   private readonly metrics: MetricsTicker;
   private stopping = false;
@@ -190,12 +193,12 @@ export class Engine {
   /** Network change or resume from sleep: retry reconnecting links now and re-probe live ones. */
   nudge(reason: string): void {
     this.log.info({ reason }, 'nudging links');
-    for (const k of [...this.keepers.values(), ...this.conduitKeepers.values()]) k.nudge();
+    for (const k of [...this.keepers.values(), ...this.conduitKeepers.values(), ...this.ssmKeepers.values()]) k.nudge();
   }
 
   counts(): { activeLinks: number; activeForwards: number } {
     return {
-      activeLinks: [...this.keepers.values(), ...this.conduitKeepers.values()].filter((k) => k.state === 'connected').length,
+      activeLinks: [...this.keepers.values(), ...this.conduitKeepers.values(), ...this.ssmKeepers.values()].filter((k) => k.state === 'connected').length,
       activeForwards: [...this.sessions.values()].filter((s) => s.status === 'active').length,
     };
   }
@@ -205,9 +208,10 @@ export class Engine {
     this.stopping = true;
     this.metrics.stop();
     await Promise.all([...this.sessions.values()].map((s) => s.stop('Warren stopped').catch(() => undefined)));
-    await Promise.all([...this.keepers.values(), ...this.conduitKeepers.values()].map((k) => k.dispose()));
+    await Promise.all([...this.keepers.values(), ...this.conduitKeepers.values(), ...this.ssmKeepers.values()].map((k) => k.dispose()));
     this.keepers.clear();
     this.conduitKeepers.clear();
+    this.ssmKeepers.clear();
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────────────
@@ -218,6 +222,7 @@ export class Engine {
   /** The keeper of the link a rule rides: the host's SSH connection, or the router's TLS link. */
   private keeperFor(rule: ForwardRule): LinkKeeper {
     if (rule.kind === 'ssh') return this.keeper(rule.host);
+    if (rule.kind === 'ssm') return this.ssmKeeper(rule);
     const target: ConduitTarget = { router: rule.router, routerKey: rule.router_key, privateKeyPath: rule.private_key_path };
     const key = conduitLinkKey(target);
     let k = this.conduitKeepers.get(key);
@@ -236,6 +241,30 @@ export class Engine {
         log: this.log,
       });
       this.conduitKeepers.set(key, k);
+    }
+    return k;
+  }
+
+  /** One SSM session per ssm rule (ARCHITECTURE: one data channel per ssm session). */
+  private ssmKeeper(rule: SsmRule): LinkKeeper {
+    const key = `ssm:${rule.name}:${rule.instance_id}:${rule.remote_host ?? ''}:${rule.remote_port}:${rule.profile ?? ''}:${rule.region ?? ''}`;
+    let k = this.ssmKeepers.get(key);
+    if (!k) {
+      const transport = this.ports.transports.ssm;
+      if (!transport) throw new WarrenError(ErrorCode.InternalError, 'this Warren has no ssm transport');
+      const target: SsmTarget = { instanceId: rule.instance_id, remotePort: rule.remote_port, remoteHost: rule.remote_host, profile: rule.profile, region: rule.region };
+      k = new LinkKeeper({
+        key,
+        connect: (signal) => transport.connect(target, signal),
+        policy: this.opts.policy,
+        probeIntervalMs: this.opts.probeIntervalMs,
+        probeTimeoutMs: this.opts.probeTimeoutMs,
+        probeMinTimeoutMs: this.opts.probeMinTimeoutMs,
+        maxMissedProbes: 2,
+        onState: (state, err) => this.log.info({ instance: rule.instance_id, state, err: err === undefined ? undefined : errorMessage(err) }, 'ssm session changed'),
+        log: this.log,
+      });
+      this.ssmKeepers.set(key, k);
     }
     return k;
   }

@@ -30,6 +30,7 @@ export function sessionId(rule: ForwardRule): string {
     const router = parseHostPort(rule.router);
     return `${router.host}-${parseHostPort(rule.bind).port}`;
   }
+  if (rule.kind === 'ssm') return `${rule.instance_id}-${rule.local_port}`;
   return `${rule.host}-${rule.type}-${rule.local_port}`;
 }
 
@@ -78,6 +79,14 @@ export class ForwardSession implements LinkUser {
       info = { ...state, kind: 'conduit', router: r.router, source: r.source, bind: r.bind, protocol: r.protocol };
       const fp = (this.link as { routerFingerprint?: string } | undefined)?.routerFingerprint;
       if (fp) info.router_fingerprint = fp;
+    } else if (r.kind === 'ssm') {
+      info = { ...state, kind: 'ssm', instance_id: r.instance_id, local_port: r.local_port, remote_port: r.remote_port };
+      if (r.profile !== undefined) info.profile = r.profile;
+      if (r.region !== undefined) info.region = r.region;
+      if (r.remote_host !== undefined) info.remote_host = r.remote_host;
+      const ssm = this.link as { sessionId?: string; mode?: 'mux' | 'basic' } | undefined;
+      if (ssm?.sessionId) info.session_id = ssm.sessionId;
+      if (ssm?.mode) info.mode = ssm.mode;
     } else {
       info = { ...state, kind: 'ssh', host: r.host, type: r.type, local_port: r.local_port };
       if (r.remote_host !== undefined) info.remote_host = r.remote_host;
@@ -112,7 +121,7 @@ export class ForwardSession implements LinkUser {
         const bind = parseHostPort(r.bind);
         if (r.protocol === 'udp') this.udp = await listenUdp(bind, this.udpContext);
         else this.server = await listenLocal(bind.port, (s) => serveLocalClient(s, this.connections), bind.host);
-      } else if (r.type !== 'remote') {
+      } else if (r.kind === 'ssm' || r.type !== 'remote') {
         this.server = await listenLocal(r.local_port, (s) => serveLocalClient(s, this.connections));
       }
     } catch (e) {
@@ -231,7 +240,7 @@ export class ForwardSession implements LinkUser {
     // A conduit router says up front whether this client may reach the source, so a tunnel to a
     // source it was not granted fails at start with the router's reason instead of looking active.
     if (this.rule.kind === 'conduit') return link.checkTarget?.(conduitTarget(this.rule), this.rule.protocol);
-    if (this.rule.type !== 'remote') return;
+    if (this.rule.kind !== 'ssh' || this.rule.type !== 'remote') return;
     if (!link.listenRemote) throw new WarrenError(ErrorCode.InternalError, `${link.key} cannot do remote forwards`);
     const bind = { host: this.rule.remote_host ?? 'localhost', port: this.rule.remote_port ?? 0 };
     try {

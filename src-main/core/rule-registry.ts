@@ -52,6 +52,11 @@ export class RuleRegistry {
     return this.insert(validate(rule)) as ConduitRule;
   }
 
+  /** A rule of any kind, shaped by its domain's handlers (conduit.*, ec2.*). */
+  addRule<R extends ForwardRule>(rule: R): R {
+    return this.insert(validate(rule)) as R;
+  }
+
   private insert(rule: ForwardRule): ForwardRule {
     if (this.has(rule.name))
       throw new WarrenError(ErrorCode.RuleAlreadyExists, `a forward named "${rule.name}" already exists: choose another name`, { name: rule.name });

@@ -3,6 +3,7 @@
 // here plus its handler in src-main/api/handlers.
 import { z } from 'zod';
 import { conduitMethods } from './conduit-contract.js';
+import { ec2Methods } from './ec2-contract.js';
 import {
   configInfoSchema,
   durationStringSchema,
@@ -139,6 +140,7 @@ export const methods = {
   ),
   'events.unsubscribe': method(z.object({ subscription_id: z.string() }).strict(), ok, 'Stop a subscription'),
   ...conduitMethods,
+  ...ec2Methods,
 } as const;
 
 export type Methods = typeof methods;

@@ -6,3 +6,4 @@ export * from './client.js';
 export * from './bridge.js';
 export * from './conduit-contract.js';
 export * from './conduit-router.js';
+export * from './ec2-contract.js';

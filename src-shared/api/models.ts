@@ -91,9 +91,30 @@ export const conduitRuleSchema = z.object({
 });
 export type ConduitRule = z.infer<typeof conduitRuleSchema>;
 
-/** Every kind of rule. `ssm` joins this union in its issue. */
-export const forwardRuleSchema = z.discriminatedUnion('kind', [sshForwardRuleSchema, conduitRuleSchema]);
-export type ForwardRule = SshForwardRule | ConduitRule;
+export const instanceIdSchema = z.string().regex(/^(i|mi)-[0-9a-f]{8,17}$/, 'an instance id like i-0123456789abcdef0');
+export const awsProfileSchema = z.string().min(1).max(128).regex(/^[\w+=,.@-]+$/, 'a profile name from ~/.aws/config');
+export const awsRegionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'a region like eu-west-1');
+
+/**
+ * An SSM port forward: 127.0.0.1:local_port → remote_port on the instance (or remote_host:remote_port
+ * seen from it, AWS-StartPortForwardingSessionToRemoteHost), through Session Manager.
+ */
+export const ssmRuleSchema = z.object({
+  kind: z.literal('ssm'),
+  name: ruleNameSchema,
+  instance_id: instanceIdSchema,
+  profile: awsProfileSchema.optional(),
+  region: awsRegionSchema.optional(),
+  local_port: portSchema,
+  remote_port: portSchema,
+  remote_host: remoteHostSchema.optional(),
+  auto_connect: z.boolean(),
+});
+export type SsmRule = z.infer<typeof ssmRuleSchema>;
+
+/** Every kind of rule. */
+export const forwardRuleSchema = z.discriminatedUnion('kind', [sshForwardRuleSchema, conduitRuleSchema, ssmRuleSchema]);
+export type ForwardRule = SshForwardRule | ConduitRule | SsmRule;
 
 /** Validate a rule wherever one arrives (API, store, import): InvalidParams naming each bad field. */
 export function parseForwardRule(candidate: unknown, what = 'forward'): ForwardRule {
@@ -164,7 +185,22 @@ export const conduitSessionInfoSchema = z.object({
   /** The router's key as last seen on the link. */
   router_fingerprint: z.string().optional(),
 });
-export const sessionInfoSchema = z.discriminatedUnion('kind', [sshSessionInfoSchema, conduitSessionInfoSchema]);
+export const ssmSessionInfoSchema = z.object({
+  ...sessionStateFields,
+  kind: z.literal('ssm'),
+  instance_id: z.string(),
+  profile: z.string().optional(),
+  region: z.string().optional(),
+  local_port: z.number().int(),
+  remote_port: z.number().int(),
+  remote_host: z.string().optional(),
+  /** The SSM session id while connected. */
+  session_id: z.string().optional(),
+  /** mux (many connections over smux) or basic (one at a time, old agents). */
+  mode: z.enum(['mux', 'basic']).optional(),
+});
+export const sessionInfoSchema = z.discriminatedUnion('kind', [sshSessionInfoSchema, conduitSessionInfoSchema, ssmSessionInfoSchema]);
+export type SsmSessionInfo = z.infer<typeof ssmSessionInfoSchema>;
 export type SshSessionInfo = z.infer<typeof sshSessionInfoSchema>;
 export type ConduitSessionInfo = z.infer<typeof conduitSessionInfoSchema>;
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;

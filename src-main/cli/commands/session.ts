@@ -19,6 +19,11 @@ export function describeTunnel(s: { bind: string; source: string; protocol: stri
   return `${s.protocol} ${s.bind} → ${s.source}`;
 }
 
+/** ":8080 → 80 on i-0123…" or ":5432 → db.internal:5432 via i-0123…" */
+export function describeSsm(s: { instance_id: string; local_port: number; remote_port: number; remote_host?: string | undefined }): string {
+  return s.remote_host ? `:${s.local_port} → ${s.remote_host}:${s.remote_port} via ${s.instance_id}` : `:${s.local_port} → ${s.remote_port} on ${s.instance_id}`;
+}
+
 export function registerSession(program: Command, ctx: CliContext): void {
   const session = program.command('session').description('forwards as they run: status, traffic, uptime');
 
@@ -32,8 +37,8 @@ export function registerSession(program: Command, ctx: CliContext): void {
         ['NAME', 'HOST', 'FORWARD', 'STATUS', 'UPTIME', 'SENT', 'RECEIVED', 'CONNS', 'RECONNECTS', 'RTT', 'LAST ERROR'],
         r.sessions.map((s) => [
           s.name,
-          s.kind === 'ssh' ? s.host : s.router,
-          s.kind === 'ssh' ? describeForward(s) : describeTunnel(s),
+          s.kind === 'ssh' ? s.host : s.kind === 'conduit' ? s.router : s.instance_id,
+          s.kind === 'ssh' ? describeForward(s) : s.kind === 'conduit' ? describeTunnel(s) : describeSsm(s),
           paintStatus(s.status, ctx.colour),
           uptime(s, now),
           formatBytes(s.bytes_sent),
@@ -59,11 +64,19 @@ export function registerSession(program: Command, ctx: CliContext): void {
             ['type', s.type],
             ['forward', describeForward(s)],
           ] as Array<[string, string]>)
-        : ([
-            ['router', s.router],
-            ['router key', s.router_fingerprint ?? '-'],
-            ['tunnel', describeTunnel(s)],
-          ] as Array<[string, string]>)),
+        : s.kind === 'conduit'
+          ? ([
+              ['router', s.router],
+              ['router key', s.router_fingerprint ?? '-'],
+              ['tunnel', describeTunnel(s)],
+            ] as Array<[string, string]>)
+          : ([
+              ['instance', s.instance_id],
+              ['profile', s.profile ?? '(default)'],
+              ['region', s.region ?? '(from profile)'],
+              ['forward', describeSsm(s)],
+              ['ssm session', s.session_id ? `${s.session_id}${s.mode ? ` (${s.mode})` : ''}` : '-'],
+            ] as Array<[string, string]>)),
       ['status', paintStatus(s.status, ctx.colour)],
       ['connected at', s.connected_at ?? '-'],
       ['uptime', uptime(s, Date.now())],

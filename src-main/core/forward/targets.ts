@@ -11,5 +11,7 @@ export function conduitTarget(rule: ConduitRule | ForwardRule): StreamTarget {
 
 export function streamTarget(rule: ForwardRule): StreamTarget {
   if (rule.kind === 'conduit') return conduitTarget(rule);
+  // An SSM session's destination is fixed by its document; this is informational.
+  if (rule.kind === 'ssm') return { host: rule.remote_host ?? 'localhost', port: rule.remote_port };
   return { host: rule.remote_host ?? 'localhost', port: rule.remote_port ?? 0 };
 }

@@ -1,0 +1,92 @@
+// ec2.* handlers: SSM forwards are rules of kind "ssm" run by the engine; the instance list is read
+// through the real SDK clients (DescribeInstances + DescribeInstanceInformation).
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
+import { ErrorCode, WarrenError, type Ec2Instance, type ParsedParamsOf, type SsmRule, type SsmSessionInfo } from '../../src-shared/api/index.js';
+import type { AwsClientCache } from '../aws/aws-clients.js';
+import type { Engine } from '../core/engine.js';
+import { awsError } from '../transports/ssm/aws-errors.js';
+import type { Handlers } from './dispatcher.js';
+
+type Ec2Method = 'ec2.connect' | 'ec2.list' | 'ec2.status' | 'ec2.terminate' | 'ec2.instances';
+
+function sameRule(a: SsmRule, b: SsmRule): boolean {
+  const keys = ['instance_id', 'local_port', 'remote_port', 'remote_host', 'profile', 'region'] as const;
+  return keys.every((k) => a[k] === b[k]);
+}
+
+export function createEc2Handlers(engine: Engine, aws: AwsClientCache | undefined): Pick<Handlers, Ec2Method> {
+  const ssmRule = (name: string): SsmRule => {
+    const rule = engine.rules.get(name);
+    if (rule.kind !== 'ssm') throw new WarrenError(ErrorCode.RuleNotFound, `no SSM forward named "${name}" (see \`warren ec2 list\`)`, { name });
+    return rule;
+  };
+
+  function ruleFrom(p: ParsedParamsOf<'ec2.connect'>): SsmRule {
+    const rule: SsmRule = {
+      kind: 'ssm',
+      name: p.name ?? `${p.instance_id}-${p.local_port}`,
+      instance_id: p.instance_id,
+      local_port: p.local_port,
+      remote_port: p.remote_port,
+      auto_connect: p.auto_connect,
+    };
+    if (p.remote_host) rule.remote_host = p.remote_host;
+    if (p.profile) rule.profile = p.profile;
+    if (p.region) rule.region = p.region;
+    return rule;
+  }
+
+  return {
+    'ec2.connect': async (p) => {
+      const rule = ruleFrom(p);
+      if (engine.rules.has(rule.name)) {
+        const existing = engine.rules.get(rule.name);
+        if (existing.kind !== 'ssm' || !sameRule(existing, rule))
+          throw new WarrenError(ErrorCode.RuleAlreadyExists, `a forward named "${rule.name}" already exists with other settings: choose another --name`, { name: rule.name });
+      } else {
+        engine.rules.addRule(rule);
+        engine.emitRuleEvent('added', rule.name, rule.instance_id);
+      }
+      return { name: rule.name, status: await engine.startRule(rule.name) };
+    },
+    'ec2.list': () => ({
+      sessions: engine.rules
+        .list()
+        .filter((r) => r.kind === 'ssm')
+        .map((r) => engine.sessionInfo(r.name) as SsmSessionInfo),
+    }),
+    'ec2.status': (p) => engine.sessionInfo(ssmRule(p.name).name) as SsmSessionInfo,
+    'ec2.terminate': async (p) => {
+      await engine.stopRule(ssmRule(p.name).name);
+      return { name: p.name, status: 'stopped' };
+    },
+    'ec2.instances': async (p) => {
+      if (!aws) throw new WarrenError(ErrorCode.InternalError, 'this Warren has no AWS access configured');
+      const clients = aws.get({ profile: p.profile, region: p.region });
+      try {
+        const [described, info] = await Promise.all([
+          clients.ec2.send(new DescribeInstancesCommand({})),
+          clients.ssm.send(new DescribeInstanceInformationCommand({})),
+        ]);
+        const agents = new Map((info.InstanceInformationList ?? []).map((i) => [i.InstanceId ?? '', i]));
+        const instances: Ec2Instance[] = (described.Reservations ?? []).flatMap((r) =>
+          (r.Instances ?? []).map((i) => {
+            const out: Ec2Instance = { instance_id: i.InstanceId ?? '', state: i.State?.Name ?? 'unknown' };
+            const name = i.Tags?.find((t) => t.Key === 'Name')?.Value;
+            if (name) out.name = name;
+            if (i.Platform) out.platform = i.Platform;
+            if (i.PrivateIpAddress) out.private_ip = i.PrivateIpAddress;
+            const agent = agents.get(out.instance_id);
+            if (agent?.PingStatus) out.ssm_ping = agent.PingStatus;
+            if (agent?.AgentVersion) out.agent_version = agent.AgentVersion;
+            return out;
+          }),
+        );
+        return { instances };
+      } catch (e) {
+        throw awsError(e, 'listing EC2 instances');
+      }
+    },
+  };
+}

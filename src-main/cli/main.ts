@@ -11,6 +11,7 @@ import { registerConfig } from './commands/config.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerEvents } from './commands/events.js';
 import { registerConduit } from './commands/conduit/index.js';
+import { registerEc2 } from './commands/ec2.js';
 import { registerForward } from './commands/forward.js';
 import { registerHost } from './commands/host.js';
 import { registerSession } from './commands/session.js';
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerForward(program, ctx);
   registerSession(program, ctx);
   registerConduit(program, ctx);
+  registerEc2(program, ctx);
   registerConfig(program, ctx);
   registerEvents(program, ctx);
   return program;

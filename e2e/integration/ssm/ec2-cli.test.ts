@@ -1,0 +1,83 @@
+// `warren ec2 …` as a user runs it: the real daemon (its AWS SDK clients pointed at the emulator by
+// the standard AWS_ENDPOINT_URL_* settings only), the real CLI, bytes through the local port to a
+// loopback "instance port", and the reasons it gives when it cannot connect.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../fixtures/ports.js';
+import { makeTempDir, type TempDir } from '../../fixtures/tmp.js';
+import { startAwsEmulator, type AwsEmulator } from '../../fixtures/aws-emulator/index.js';
+import { startDataChannelService, type DataChannelService } from '../../fixtures/aws-emulator/data-channel/index.js';
+import { runWarren } from '../helpers/cli.js';
+import { cliEnv, startDaemon, waitForStatus, type DaemonHandle } from '../helpers/daemon.js';
+import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
+import { connectThrough, echoThrough } from '../helpers/traffic.js';
+
+const WEB = 'i-0aaaaaaaaaaaaaaa1';
+const OFF = 'i-0bbbbbbbbbbbbbbb2';
+
+describe('warren ec2 through the emulator', () => {
+  let home: TempDir;
+  let emu: AwsEmulator;
+  let svc: DataChannelService;
+  let target: EchoServer;
+  let daemon: DaemonHandle;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    home = await makeTempDir('warren-ec2-');
+    svc = await startDataChannelService();
+    emu = await startAwsEmulator({ sessions: svc });
+    emu.addInstance({ id: WEB, name: 'web', state: 'running' });
+    emu.addInstance({ id: OFF, name: 'batch', state: 'stopped' });
+    target = await startEchoServer();
+    const sshConfig = path.join(home.path, 'ssh_config');
+    await fs.writeFile(sshConfig, '');
+    const awsEnv = emu.env() as unknown as Record<string, string>;
+    env = cliEnv(home.path, sshConfig, awsEnv);
+    for (const k of Object.keys(env)) if (k.startsWith('AWS_') && !(k in awsEnv)) delete env[k];
+    daemon = await startDaemon({ home: home.path, sshConfigPath: sshConfig, env: awsEnv });
+  }, 60_000);
+
+  afterAll(async () => {
+    await daemon?.stop();
+    await emu?.close();
+    await svc?.close();
+    await target?.close();
+    await home?.remove();
+  });
+
+  it('lists instances with their SSM status, connects, and carries bytes intact', async () => {
+    const list = await runWarren(env, ['ec2', 'instances', '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    const instances = (JSON.parse(list.stdout) as { instances: Array<{ instance_id: string; state: string; ssm_ping?: string }> }).instances;
+    expect(instances.find((i) => i.instance_id === WEB)).toMatchObject({ state: 'running', ssm_ping: 'Online' });
+
+    const port = await freePort();
+    const r = await runWarren(env, ['ec2', 'connect', '--instance-id', WEB, '--local-port', String(port), '--remote-port', String(target.port), '--name', 'web-echo']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain('web-echo: active');
+    expect((await echoThrough(await connectThrough(port), 4 * 1024 * 1024)).intact).toBe(true);
+
+    const status = JSON.parse((await runWarren(env, ['ec2', 'status', 'web-echo', '--json'])).stdout) as { status: string; session_id?: string; mode?: string; bytes_sent: number };
+    expect(status).toMatchObject({ status: 'active', mode: 'mux' });
+    expect(status.session_id).toBeTruthy();
+    expect(status.bytes_sent).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+
+    const term = await runWarren(env, ['ec2', 'terminate', 'web-echo']);
+    expect(term.code).toBe(0);
+    await waitForStatus(daemon.client, 'web-echo', 'stopped');
+  }, 60_000);
+
+  it('says why when the instance is stopped, with the way forward', async () => {
+    const port = await freePort();
+    const r = await runWarren(env, ['ec2', 'connect', '--instance-id', OFF, '--local-port', String(port), '--remote-port', String(target.port), '--name', 'batch']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('batch: reconnecting');
+    expect(r.stderr).toMatch(/why: .*cannot reach the instance/);
+    expect(r.stderr).toContain(`warren diagnose full --instance-id ${OFF}`);
+    const s = await daemon.client.call('session.get', { name: 'batch' });
+    expect(s.last_error ?? '').toMatch(/cannot reach the instance.*warren diagnose/);
+    await runWarren(env, ['ec2', 'terminate', 'batch']);
+  }, 60_000);
+});

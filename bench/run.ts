@@ -1,10 +1,12 @@
 // `npm run bench [-- <which>] [-- --quick]`: picks one benchmark. `ssh` (the default) compares
 // Warren's SSH forwards with `ssh -N -L`; `conduit` compares Warren's Conduit tunnel with direct,
-// socat, stunnel and `ssh -N -L` paths. Each is imported only when chosen, so one's failing setup
+// socat, stunnel and `ssh -N -L` paths; `ssm` measures native SSM forwarding against the local
+// AWS emulator. Each is imported only when chosen, so one's failing setup
 // never stops the other from running.
 const BENCHES = {
   ssh: async (quick: boolean) => (await import('./ssh/run.js')).runSshBench(quick),
   conduit: async (quick: boolean) => (await import('./conduit/run.js')).runConduitBench(quick),
+  ssm: async (quick: boolean) => (await import('./ssm-aws/run.js')).runSsmBench(quick),
 } as const;
 
 const args = process.argv.slice(2);

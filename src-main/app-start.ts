@@ -133,6 +133,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
       createHandlers({
         engine,
         aws,
+        diagnose: { repo: store.diagnostics, emit: (e) => bus.emit('event.diagnose', e) },
         subscriptions,
         settings: {
           get: () => settings.get(),

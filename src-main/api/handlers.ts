@@ -4,6 +4,7 @@ import type { ConfigInfo, ConfigUpdateParams, HostKeyInfo, ResultOf } from '../.
 import { formatUptime } from '../../src-shared/logic/duration.js';
 import { ruleHost, type Engine } from '../core/engine.js';
 import { createConduitHandlers } from './conduit-handlers.js';
+import { createDiagnoseHandlers, type DiagnoseDeps } from './diagnose-handlers.js';
 import { createEc2Handlers } from './ec2-handlers.js';
 import type { AwsClientCache } from '../aws/aws-clients.js';
 import type { Handlers } from './dispatcher.js';
@@ -13,6 +14,8 @@ export interface HandlerDeps {
   engine: Engine;
   /** AWS clients for ec2.instances (absent: those calls say AWS access is not configured). */
   aws?: AwsClientCache;
+  /** diagnose.*: where runs are stored and how their progress reaches subscribers. */
+  diagnose?: DiagnoseDeps;
   subscriptions: Subscriptions;
   settings: {
     get(): ConfigInfo;
@@ -39,6 +42,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
   return {
     ...createConduitHandlers(engine, d.daemon.home),
     ...createEc2Handlers(engine, d.aws),
+    ...createDiagnoseHandlers(d.aws, d.diagnose),
     'host.list': () => ({ hosts: engine.listHosts() }),
     'host.reload': () => engine.reloadHosts(),
     'host.trust': (p) => d.ssh.trust(p.host, p.fingerprint),

@@ -9,6 +9,7 @@ import { WarrenError } from '../../src-shared/api/index.js';
 import { CliError } from './cli-error.js';
 import { registerConfig } from './commands/config.js';
 import { registerDaemon } from './commands/daemon.js';
+import { registerDiagnose } from './commands/diagnose.js';
 import { registerEvents } from './commands/events.js';
 import { registerConduit } from './commands/conduit/index.js';
 import { registerEc2 } from './commands/ec2.js';
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSession(program, ctx);
   registerConduit(program, ctx);
   registerEc2(program, ctx);
+  registerDiagnose(program, ctx);
   registerConfig(program, ctx);
   registerEvents(program, ctx);
   return program;

@@ -51,6 +51,22 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // 2: connection diagnostic runs (diagnose.run), each with its whole report; bounded by count.
+  (db) => {
+    db.exec(`
+      CREATE TABLE diagnostic_runs (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id          TEXT NOT NULL UNIQUE,
+        instance_id     TEXT NOT NULL,
+        mode            TEXT NOT NULL,
+        likelihood      INTEGER NOT NULL,
+        worst_severity  TEXT,
+        started_at      TEXT NOT NULL,
+        report_json     TEXT NOT NULL
+      );
+      CREATE INDEX diagnostic_runs_instance ON diagnostic_runs (instance_id, id);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { createActiveRepo, type ActiveRepo } from './active-repo.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
+import { createDiagnosticsRepo, type DiagnosticsRepo } from './diagnostics-repo.js';
 import { createHistoryRepo, type HistoryRepo } from './history-repo.js';
 import { createMetricsRepo, defaultRetention, type MetricsRepo, type RetentionPolicy } from './metrics-repo.js';
 import { createRulesRepo, type RulesRepo } from './rules-repo.js';
@@ -16,6 +17,8 @@ export interface StoreOptions extends OpenDatabaseOptions {
   retention?: Partial<RetentionPolicy>;
   /** Session history rows kept by maintain() (default 10000). */
   maxHistoryRows?: number;
+  /** Diagnostic runs kept (default 1000; the oldest go on each insert). */
+  maxDiagnosticRuns?: number;
 }
 
 export interface Store {
@@ -25,6 +28,7 @@ export interface Store {
   readonly history: HistoryRepo;
   readonly metrics: MetricsRepo;
   readonly active: ActiveRepo;
+  readonly diagnostics: DiagnosticsRepo;
   /** Run several repository calls as one transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
   /** Retention for metrics and history; cheap enough to call every few minutes. */
@@ -52,6 +56,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     history,
     metrics,
     active: createActiveRepo(db, now),
+    diagnostics: createDiagnosticsRepo(db, options.maxDiagnosticRuns),
     transaction: (fn) => db.transaction(fn)(),
     maintain(nowMs = now().getTime()) {
       return { metricsDeleted: metrics.prune(nowMs), historyDeleted: history.prune(maxHistoryRows) };

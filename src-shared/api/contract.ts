@@ -3,6 +3,7 @@
 // here plus its handler in src-main/api/handlers.
 import { z } from 'zod';
 import { conduitMethods } from './conduit-contract.js';
+import { diagnoseEventSchema, diagnoseMethods } from './diagnose-contract.js';
 import { ec2Methods } from './ec2-contract.js';
 import {
   configInfoSchema,
@@ -70,7 +71,7 @@ export const configUpdateParamsSchema = z
   .strict();
 export type ConfigUpdateParams = z.infer<typeof configUpdateParamsSchema>;
 
-export const eventTypeSchema = z.enum(['ssh', 'forward', 'metrics']);
+export const eventTypeSchema = z.enum(['ssh', 'forward', 'metrics', 'diagnose']);
 export type EventType = z.infer<typeof eventTypeSchema>;
 
 function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
@@ -141,6 +142,7 @@ export const methods = {
   'events.unsubscribe': method(z.object({ subscription_id: z.string() }).strict(), ok, 'Stop a subscription'),
   ...conduitMethods,
   ...ec2Methods,
+  ...diagnoseMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -189,6 +191,8 @@ export const notifications = {
   'event.ssh': sshEventSchema,
   'event.forward': forwardEventSchema,
   'event.metrics': metricsEventSchema,
+  /** One item of a diagnose.run finished (progress while it runs). */
+  'event.diagnose': diagnoseEventSchema,
 } as const;
 export type Notifications = typeof notifications;
 export type NotificationName = keyof Notifications;
@@ -201,4 +205,5 @@ export const notificationForType: Record<EventType, NotificationName> = {
   ssh: 'event.ssh',
   forward: 'event.forward',
   metrics: 'event.metrics',
+  diagnose: 'event.diagnose',
 };

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { eventTypeSchema, notifications, type EventType, type NotificationName, type NotificationPayload } from '../../../src-shared/api/index.js';
 import { usageError } from '../cli-error.js';
+import { formatProgress } from './diagnose-format.js';
 import type { CliContext } from '../context.js';
 import { formatBytes, paint, paintStatus } from '../format.js';
 import { withJson, type JsonFlag } from './shared.js';
@@ -26,6 +27,10 @@ export function describeEvent(method: NotificationName, params: NotificationPayl
     const status = e.session ? ` (${paintStatus(e.session.status, colour)})` : '';
     return `${time} forward  ${e.name} ${e.type}${status}${e.error ? `: ${e.error}` : ''}`;
   }
+  if (method === 'event.diagnose') {
+    const e = params as NotificationPayload<'event.diagnose'>;
+    return `${time} diagnose ${e.instance_id} ${formatProgress(e)}`;
+  }
   const e = params as NotificationPayload<'event.metrics'>;
   const parts = e.sessions.map((s) => `${s.name} ${s.status} ↑${formatBytes(s.bytes_sent)} ↓${formatBytes(s.bytes_received)}`);
   return `${time} metrics  ${parts.join('; ') || 'no sessions'}`;
@@ -36,7 +41,7 @@ export function registerEvents(program: Command, ctx: CliContext): void {
     program
       .command('events')
       .description('print events as they happen until Ctrl-C')
-      .option('--types <list>', 'which events: ssh,forward,metrics', 'ssh,forward,metrics'),
+      .option('--types <list>', 'which events: ssh,forward,metrics,diagnose', 'ssh,forward,metrics'),
   ).action(async (flags: JsonFlag & { types: string }) => {
     const types = parseEventTypes(flags.types);
     const { client, carrier } = await ctx.connect();

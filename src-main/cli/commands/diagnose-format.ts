@@ -1,0 +1,67 @@
+// How `warren diagnose` / `warren precheck` print: a report as text (table, recommendations with
+// their exact commands, likelihood), JSON or YAML; the per-item progress line; the exit verdict.
+import { stringify as toYaml } from 'yaml';
+import type { DiagnoseEvent } from '../../../src-shared/api/diagnose-contract.js';
+import type { DiagnosticReport, DiagnosticStatus, Severity } from '../../../src-shared/api/diagnostics.js';
+import { formatTable, paint } from '../format.js';
+
+export const reportFormats = ['text', 'json', 'yaml'] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
+/** Likelihood below this, or any CRITICAL failure, makes the command exit 3. */
+export const LIKELIHOOD_THRESHOLD = 50;
+
+const SEVERITY_COLOUR = { CRITICAL: 'red', ERROR: 'red', WARNING: 'yellow', INFO: 'dim' } as const;
+const STATUS_COLOUR = { pass: 'green', fail: 'red', warn: 'yellow', skip: 'dim' } as const;
+
+/** True when the report says "go ahead": likelihood ≥ 50 % and no CRITICAL failure. */
+export function reportIsHealthy(report: Pick<DiagnosticReport, 'likelihood_percent' | 'results'>): boolean {
+  return report.likelihood_percent >= LIKELIHOOD_THRESHOLD && !report.results.some((r) => r.status === 'fail' && r.severity === 'CRITICAL');
+}
+
+function paintStatus(status: DiagnosticStatus, colour: boolean): string {
+  return paint(status, STATUS_COLOUR[status], colour);
+}
+
+function paintSeverity(severity: Severity, colour: boolean): string {
+  return paint(severity, SEVERITY_COLOUR[severity], colour);
+}
+
+export function formatReportText(report: DiagnosticReport & { run_id?: string }, colour: boolean): string {
+  const where = [report.region, report.profile ? `profile ${report.profile}` : undefined].filter(Boolean).join(', ');
+  const lines: string[] = [`${report.mode} diagnostics for ${report.instance_id} (${where})`, ''];
+  lines.push(
+    formatTable(
+      ['ITEM', 'STATUS', 'SEVERITY', 'MESSAGE'],
+      report.results.map((r) => [r.item, paintStatus(r.status, colour), r.status === 'pass' || r.status === 'skip' ? '-' : paintSeverity(r.severity, colour), r.message]),
+    ).replace(/\n$/, ''),
+  );
+  const recs = report.results.filter((r) => r.recommendation && r.status !== 'pass');
+  if (recs.length) {
+    lines.push('', 'recommendations:');
+    for (const r of recs) {
+      const rec = r.recommendation!;
+      lines.push(`  ${r.item} (${r.severity}): ${rec.summary}`);
+      for (const c of rec.commands ?? []) lines.push(`    $ ${c}`);
+      if (rec.policy_json) {
+        lines.push('    policy:');
+        for (const l of rec.policy_json.split('\n')) lines.push(`      ${l}`);
+      }
+    }
+  }
+  if (report.aborted_after_stage) lines.push('', `stopped after the ${report.aborted_after_stage} stage: it found a CRITICAL problem`);
+  const pct = `${report.likelihood_percent}%`;
+  lines.push('', `connection likelihood: ${colour ? paint(pct, reportIsHealthy(report) ? 'green' : 'red', true) : pct}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatStructured(value: unknown, format: 'json' | 'yaml'): string {
+  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : toYaml(value);
+}
+
+/** One progress line per finished item; preventive runs say which stage. */
+export function formatProgress(e: DiagnoseEvent): string {
+  const stage = e.stage_number !== undefined && e.total_stages !== undefined ? `stage ${e.stage_number}/${e.total_stages}${e.stage ? ` (${e.stage})` : ''}: ` : '';
+  const sev = e.result.status === 'pass' || e.result.status === 'skip' ? '' : ` ${e.result.severity}`;
+  return `${stage}${e.item}: ${e.result.status}${sev} (${e.result.duration_ms} ms)`;
+}

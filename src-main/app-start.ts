@@ -134,6 +134,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
         engine,
         aws,
         diagnose: { repo: store.diagnostics, emit: (e) => bus.emit('event.diagnose', e) },
+        fix: { emit: (e) => bus.emit('event.fix', e) },
         subscriptions,
         settings: {
           get: () => settings.get(),

@@ -1,4 +1,4 @@
-// The window: header with tabs, hosts on the left, forwards and tunnels (or routers, or settings)
+// The window: header with tabs, hosts on the left, forwards and tunnels (or instances, routers, or settings)
 // on the right, dialogs on top.
 import { useState } from 'react';
 import type { SessionInfo, WarrenClient } from '../src-shared/api/index.js';
@@ -8,19 +8,21 @@ import { ConnectionBanner } from './components/connection-banner.js';
 import { ForwardForm } from './components/forward-form.js';
 import { ForwardsTable } from './components/forwards-table.js';
 import { HostsPanel } from './components/hosts-panel.js';
+import { InstancesPanel } from './components/instances-panel.js';
 import { PromptHost } from './components/prompt-host.js';
 import { RoutersPanel } from './components/routers-panel.js';
 import { SettingsPanel } from './components/settings-panel.js';
 import { TunnelForm } from './components/tunnel-form.js';
-import { forwardRows, summarize, tunnelRows } from './state/reducer.js';
+import { forwardRows, ssmRows, summarize, tunnelRows } from './state/reducer.js';
 import { useWarren } from './state/use-warren.js';
 
-type Tab = 'forwards' | 'routers' | 'settings';
+type Tab = 'forwards' | 'instances' | 'routers' | 'settings';
 type Editor = { mode: 'add' } | { mode: 'edit'; name: string } | { mode: 'tunnel' } | undefined;
 type Deleting = { name: string; kind: SessionInfo['kind'] } | undefined;
 
 const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'forwards', label: 'Forwards' },
+  { id: 'instances', label: 'Instances' },
   { id: 'routers', label: 'Routers' },
   { id: 'settings', label: 'Settings' },
 ];
@@ -32,6 +34,7 @@ export function App(props: { client: WarrenClient; carrier: LiveCarrier }) {
   const [deleting, setDeleting] = useState<Deleting>();
   const rows = forwardRows(state);
   const tunnels = tunnelRows(state);
+  const ssm = ssmRows(state);
   const summary = summarize(state);
   const editing = editor?.mode === 'edit' ? state.forwards.find((f) => f.name === editor.name) : undefined;
 
@@ -42,7 +45,7 @@ export function App(props: { client: WarrenClient; carrier: LiveCarrier }) {
         <span
           className="summary"
           data-testid="summary"
-          title={`SSH ${summary.ssh.active}/${summary.ssh.total} · conduit ${summary.conduit.active}/${summary.conduit.total}`}
+          title={`SSH ${summary.ssh.active}/${summary.ssh.total} · conduit ${summary.conduit.active}/${summary.conduit.total} · SSM ${summary.ssm.active}/${summary.ssm.total}`}
         >
           {summary.active}/{summary.total} active
         </span>
@@ -80,6 +83,7 @@ export function App(props: { client: WarrenClient; carrier: LiveCarrier }) {
                 <ForwardsTable
                   rows={rows}
                   tunnels={tunnels}
+                  ssm={ssm}
                   busy={state.busy}
                   rowErrors={state.rowErrors}
                   onStart={(n) => void actions.start(n)}
@@ -90,6 +94,7 @@ export function App(props: { client: WarrenClient; carrier: LiveCarrier }) {
               )}
             </>
           )}
+          {tab === 'instances' && <InstancesPanel client={props.client} onConnect={actions.connectInstance} />}
           {tab === 'routers' && <RoutersPanel client={props.client} />}
           {tab === 'settings' && state.config && <SettingsPanel config={state.config} onSave={actions.saveConfig} />}
         </section>
@@ -100,13 +105,15 @@ export function App(props: { client: WarrenClient; carrier: LiveCarrier }) {
       {editor?.mode === 'tunnel' && <TunnelForm onStart={actions.startTunnel} onClose={() => setEditor(undefined)} />}
       {deleting && (
         <ConfirmDialog
-          title={deleting.kind === 'conduit' ? `Remove tunnel ${deleting.name}?` : `Delete ${deleting.name}?`}
+          title={deleting.kind === 'conduit' ? `Remove tunnel ${deleting.name}?` : deleting.kind === 'ssm' ? `Remove SSM forward ${deleting.name}?` : `Delete ${deleting.name}?`}
           message={
             deleting.kind === 'conduit'
               ? 'The tunnel is stopped and removed from Warren. The router keeps its own settings. This cannot be undone.'
-              : 'The forward is stopped and its rule removed. This cannot be undone.'
+              : deleting.kind === 'ssm'
+                ? 'Its SSM session is terminated and the forward removed from Warren. The instance is not touched. This cannot be undone.'
+                : 'The forward is stopped and its rule removed. This cannot be undone.'
           }
-          confirmLabel={deleting.kind === 'conduit' ? 'Remove' : 'Delete'}
+          confirmLabel={deleting.kind === 'ssh' ? 'Delete' : 'Remove'}
           onConfirm={() => actions.deleteForward(deleting.name)}
           onClose={() => setDeleting(undefined)}
         />

@@ -24,11 +24,21 @@ export interface BrowserDaemon {
   stop(): Promise<void>;
 }
 
+export interface BrowserDaemonOptions {
+  extraArgs?: string[];
+  /** More environment for the daemon. With `awsOnly`, no other AWS_* setting reaches it (e.g. the
+   * AWS emulator's env(): never a developer's profile or keys). */
+  env?: Record<string, string>;
+  awsOnly?: boolean;
+}
+
 /** Start `warren daemon run --browser` and wait for the URL file it writes. */
-export async function startBrowserDaemon(home: string, sshConfigPath: string, extraArgs: string[] = []): Promise<BrowserDaemon> {
+export async function startBrowserDaemon(home: string, sshConfigPath: string, extraArgs: string[] = [], opts: Omit<BrowserDaemonOptions, 'extraArgs'> = {}): Promise<BrowserDaemon> {
   const paths = warrenPaths(home);
   const env: NodeJS.ProcessEnv = { ...process.env, WARREN_HOME: home, WARREN_SSH_CONFIG_PATH: sshConfigPath, NO_COLOR: '1' };
   delete env['SSH_AUTH_SOCK']; // the fixture's keys only, never a developer's agent
+  if (opts.awsOnly) for (const k of Object.keys(env)) if (k.startsWith('AWS_')) delete env[k];
+  Object.assign(env, opts.env ?? {});
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src-main/cli/warren.ts'), 'daemon', 'run', '--browser', ...extraArgs], {
     cwd: repoRoot,
     env,
@@ -70,8 +80,15 @@ export async function startBrowserDaemon(home: string, sshConfigPath: string, ex
 
 /** The `daemon` fixture's body, for specs that prepare $WARREN_HOME first: start it, hand it to the
  * test, stop it, and attach its output and log when the test failed. */
-export async function runBrowserDaemon(home: string, sshConfigPath: string, use: (d: BrowserDaemon) => Promise<void>, testInfo: TestInfo): Promise<void> {
-  const daemon = await startBrowserDaemon(home, sshConfigPath);
+export async function runBrowserDaemon(
+  home: string,
+  sshConfigPath: string,
+  use: (d: BrowserDaemon) => Promise<void>,
+  testInfo: TestInfo,
+  opts: BrowserDaemonOptions = {},
+): Promise<void> {
+  const { extraArgs = [], ...rest } = opts;
+  const daemon = await startBrowserDaemon(home, sshConfigPath, extraArgs, rest);
   await use(daemon);
   await daemon.stop();
   if (testInfo.status !== testInfo.expectedStatus) {

@@ -148,4 +148,43 @@ export class WarrenPage {
   router(address: string): Locator {
     return this.page.getByTestId(`router-${address}`);
   }
+
+  // ── EC2 instances, SSM forwards and diagnostics ─────────────────────────────────────────────────
+  async openInstances(): Promise<void> {
+    await this.page.getByTestId('tab-instances').click();
+    await expect(this.page.getByTestId('instances-panel')).toBeVisible();
+  }
+  instance(id: string): Locator {
+    return this.page.getByTestId(`instance-row-${id}`);
+  }
+  connectForm(): Locator {
+    return this.page.getByTestId('connect-form');
+  }
+  diagnosePanel(): Locator {
+    return this.page.getByTestId('diagnose-panel');
+  }
+
+  /** "Connect…" on an instance's row, fill the form, submit, and wait for the daemon's answer. */
+  async connectInstance(id: string, input: { localPort: number; remotePort: number; remoteHost?: string; name?: string }): Promise<void> {
+    await this.page.getByTestId(`instance-connect-${id}`).click();
+    const form = this.connectForm();
+    await expect(form).toBeVisible();
+    await form.getByTestId('connect-local-port').fill(String(input.localPort));
+    await form.getByTestId('connect-remote-port').fill(String(input.remotePort));
+    await form.getByTestId('connect-remote-host').fill(input.remoteHost ?? '');
+    await form.getByTestId('connect-name').fill(input.name ?? '');
+    await form.getByTestId('connect-submit').click();
+    await expect(form.getByTestId('connect-connecting')).toHaveCount(0, { timeout: 30_000 });
+  }
+
+  /** "Diagnose" on an instance's row, pick the mode, run, and wait for the report. */
+  async diagnose(id: string, mode: 'preventive' | 'full' = 'preventive'): Promise<Locator> {
+    await this.page.getByTestId(`instance-diagnose-${id}`).click();
+    const panel = this.diagnosePanel();
+    await expect(panel).toBeVisible();
+    await panel.getByTestId('diag-mode').selectOption(mode);
+    await panel.getByTestId('diag-run').click();
+    await expect(panel.getByTestId('diag-likelihood')).toBeVisible({ timeout: 30_000 });
+    return panel;
+  }
 }

@@ -6,6 +6,7 @@ import { ruleHost, type Engine } from '../core/engine.js';
 import { createConduitHandlers } from './conduit-handlers.js';
 import { createDiagnoseHandlers, type DiagnoseDeps } from './diagnose-handlers.js';
 import { createEc2Handlers } from './ec2-handlers.js';
+import { createFixHandlers, type FixDeps } from './fix-handlers.js';
 import type { AwsClientCache } from '../aws/aws-clients.js';
 import type { Handlers } from './dispatcher.js';
 import type { Subscriptions } from './subscriptions.js';
@@ -16,6 +17,8 @@ export interface HandlerDeps {
   aws?: AwsClientCache;
   /** diagnose.*: where runs are stored and how their progress reaches subscribers. */
   diagnose?: DiagnoseDeps;
+  /** fix.run: how its progress reaches subscribers. */
+  fix?: FixDeps;
   subscriptions: Subscriptions;
   settings: {
     get(): ConfigInfo;
@@ -43,6 +46,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     ...createConduitHandlers(engine, d.daemon.home),
     ...createEc2Handlers(engine, d.aws),
     ...createDiagnoseHandlers(d.aws, d.diagnose),
+    ...createFixHandlers(d.aws, d.fix),
     'host.list': () => ({ hosts: engine.listHosts() }),
     'host.reload': () => engine.reloadHosts(),
     'host.trust': (p) => d.ssh.trust(p.host, p.fingerprint),

@@ -11,6 +11,7 @@ import { registerConfig } from './commands/config.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerDiagnose } from './commands/diagnose.js';
 import { registerEvents } from './commands/events.js';
+import { registerFix } from './commands/fix.js';
 import { registerConduit } from './commands/conduit/index.js';
 import { registerEc2 } from './commands/ec2.js';
 import { registerForward } from './commands/forward.js';
@@ -60,6 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerConduit(program, ctx);
   registerEc2(program, ctx);
   registerDiagnose(program, ctx);
+  registerFix(program, ctx);
   registerConfig(program, ctx);
   registerEvents(program, ctx);
   return program;

@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { ForwardsTable, type ForwardsTableProps } from './forwards-table.js';
-import { sshRule, sshSession, tunnelSession } from './test-data.js';
+import { ssmSession, sshRule, sshSession, tunnelSession } from './test-data.js';
 
 const noop = (): void => undefined;
 function render(over: Partial<ForwardsTableProps>): string {
@@ -53,5 +53,34 @@ describe('ForwardsTable', () => {
     const html = render({ tunnels: [{ session: tunnelSession, status: 'active' }] });
     expect(html).not.toContain('group-ssh');
     expect(render({})).toContain('data-testid="forwards-empty"');
+  });
+
+  it('shows SSM forwards as a third group: route via the instance, session id and mode, live figures', () => {
+    const all = render({ rows: [{ rule: sshRule, session: sshSession, status: 'active' }], tunnels: [{ session: tunnelSession, status: 'active' }], ssm: [{ session: ssmSession, status: 'active' }] });
+    expect(all.indexOf('group-conduit')).toBeLessThan(all.indexOf('group-ssm'));
+    expect(all).toContain('SSM forwards');
+    const html = row(all, 'web-ssm');
+    expect(html).toContain('data-kind="ssm"');
+    expect(html).toContain('>ssm<');
+    expect(html).toContain(':15432 → 5432 on i-0123456789abcdef0');
+    expect(html).toContain('data-session-id="warren-0a1b2c3d4e" data-mode="mux"');
+    expect(html).toContain('warren-0a1b2c3d4e · mux');
+    expect(html).toContain('data-sent="3072" data-received="2097152"');
+    expect(html).toMatch(/data-testid="forward-conns-web-ssm"[^>]*>4</);
+    expect(html).toMatch(/data-testid="forward-reconnects-web-ssm"[^>]*>1</);
+    expect(html).toMatch(/data-testid="forward-rtt-web-ssm"[^>]*>25 ms</);
+    expect(html).toContain('is not connected');
+    expect(html).toMatch(/data-testid="forward-toggle-web-ssm"[^>]*>Stop</);
+    expect(html).toMatch(/data-testid="forward-delete-web-ssm"[^>]*>Remove</);
+    expect(html).not.toContain('forward-edit-web-ssm');
+  });
+
+  it('an SSM forward to a remote host reads "via" the instance; alone, it is not "empty"', () => {
+    const session = { ...ssmSession, remote_host: 'db.internal', session_id: undefined, mode: undefined, status: 'stopped' as const };
+    const html = render({ ssm: [{ session, status: 'stopped' }] });
+    expect(html).not.toContain('forwards-empty');
+    expect(html).not.toContain('group-ssh');
+    expect(row(html, 'web-ssm')).toContain(':15432 → db.internal:5432 via i-0123456789abcdef0');
+    expect(row(html, 'web-ssm')).toMatch(/data-testid="forward-toggle-web-ssm"[^>]*>Start</);
   });
 });

@@ -1,12 +1,15 @@
-// The sessions table: SSH forwards and conduit tunnels side by side, one group per kind.
+// The sessions table: SSH forwards, conduit tunnels and SSM forwards side by side, one group per kind.
 import type { SessionInfo } from '../../src-shared/api/index.js';
-import type { ForwardRow as SshRow, TunnelRow as ConduitRow } from '../state/reducer.js';
+import type { ForwardRow as SshRow, SsmRow as SsmRowData, TunnelRow as ConduitRow } from '../state/reducer.js';
 import { ForwardRow } from './forward-row.js';
+import { SsmRow } from './ssm-row.js';
 import { TunnelRow } from './tunnel-row.js';
 
 export interface ForwardsTableProps {
   rows: SshRow[];
   tunnels: ConduitRow[];
+  /** SSM forwards; optional so callers without any need not pass it. */
+  ssm?: SsmRowData[];
   busy: Record<string, boolean>;
   rowErrors: Record<string, string>;
   onStart(name: string): void;
@@ -28,10 +31,11 @@ function GroupHead({ kind, title, count }: { kind: SessionInfo['kind']; title: s
 }
 
 export function ForwardsTable(props: ForwardsTableProps) {
-  if (props.rows.length === 0 && props.tunnels.length === 0)
+  const ssm = props.ssm ?? [];
+  if (props.rows.length === 0 && props.tunnels.length === 0 && ssm.length === 0)
     return (
       <div className="empty" data-testid="forwards-empty">
-        No forwards yet. Add one to keep a port open through SSH, or a conduit tunnel through a router.
+        No forwards yet. Add one to keep a port open through SSH, a conduit tunnel through a router, or connect to an EC2 instance from Instances.
       </div>
     );
   return (
@@ -78,6 +82,22 @@ export function ForwardsTable(props: ForwardsTableProps) {
                 onStart={props.onStart}
                 onStop={props.onStop}
                 onDelete={(name) => props.onDelete(name, 'conduit')}
+              />
+            ))}
+          </tbody>
+        )}
+        {ssm.length > 0 && (
+          <tbody>
+            <GroupHead kind="ssm" title="SSM forwards" count={ssm.length} />
+            {ssm.map((row) => (
+              <SsmRow
+                key={row.session.name}
+                row={row}
+                busy={props.busy[row.session.name] ?? false}
+                rowError={props.rowErrors[row.session.name]}
+                onStart={props.onStart}
+                onStop={props.onStop}
+                onDelete={(name) => props.onDelete(name, 'ssm')}
               />
             ))}
           </tbody>

@@ -1,5 +1,5 @@
 // Sample API values for the component tests (shapes as the daemon sends them).
-import type { ClientInfo, ConduitKeyStatus, ConduitSessionInfo, ForwardInfo, RouterLinkInfo, SshSessionInfo } from '../../src-shared/api/index.js';
+import type { ClientInfo, ConduitKeyStatus, ConduitSessionInfo, ForwardInfo, RouterLinkInfo, SshSessionInfo, SsmSessionInfo } from '../../src-shared/api/index.js';
 
 export const sshRule: ForwardInfo = { kind: 'ssh', name: 'web', host: 'prod', type: 'local', local_port: 8080, remote_host: 'localhost', remote_port: 80, auto_connect: true };
 
@@ -50,4 +50,10 @@ export const router: RouterLinkInfo = {
 export const keyStatus: ConduitKeyStatus = {
   path: '/home/me/.warren/keys/conduit.key', exists: true, fingerprint: 'SHA256:me', public_key: 'conduit-ed25519 AAAA', created_at: '2025-11-01T00:00:00.000Z',
   age_days: 61, rotation_due: true, rotation_pending: false, acknowledged_by: [], warnings: ['the key is 61 days old (rotation age 30 days): run `warren conduit keys rotate`'],
+};
+
+export const ssmSession: SsmSessionInfo = {
+  id: 'web-ssm', name: 'web-ssm', kind: 'ssm', instance_id: 'i-0123456789abcdef0', profile: 'prod', region: 'eu-west-1', local_port: 15432, remote_port: 5432,
+  session_id: 'warren-0a1b2c3d4e', mode: 'mux', status: 'active', bytes_sent: 3072, bytes_received: 2 * 1024 * 1024, active_connections: 4, reconnect_count: 1, rtt_ms: 25,
+  last_error: 'SSM agent on i-0123456789abcdef0 is not connected',
 };

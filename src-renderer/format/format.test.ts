@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatAgeDays, formatBytes, formatDuration, formatRoute, formatRtt, formatTunnelRoute } from './format.js';
+import { formatAgeDays, formatBytes, formatDuration, formatRoute, formatRtt, formatSsmRoute, formatTunnelRoute } from './format.js';
 
 const UNIT_SIZE: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4, PiB: 1024 ** 5 };
 
@@ -97,5 +97,12 @@ describe('conduit figures', () => {
     expect(formatAgeDays(1.9)).toBe('1 day');
     expect(formatAgeDays(45)).toBe('45 days');
     expect(formatAgeDays(-1)).toBe('—');
+  });
+});
+
+describe('formatSsmRoute', () => {
+  it('reads "on" the instance, or "via" it to a remote host', () => {
+    expect(formatSsmRoute({ local_port: 15432, remote_port: 5432, instance_id: 'i-0abc' })).toBe(':15432 → 5432 on i-0abc');
+    expect(formatSsmRoute({ local_port: 15432, remote_port: 5432, remote_host: 'db', instance_id: 'i-0abc' })).toBe(':15432 → db:5432 via i-0abc');
   });
 });

@@ -56,3 +56,8 @@ export function formatAgeDays(days: number | undefined): string {
   if (whole === 0) return 'today';
   return whole === 1 ? '1 day' : `${whole} days`;
 }
+
+/** An SSM forward's path: ":15432 → 5432 on i-0abc" or ":15432 → db:5432 via i-0abc". */
+export function formatSsmRoute(s: { local_port: number; remote_port: number; remote_host?: string | undefined; instance_id: string }): string {
+  return s.remote_host ? `:${s.local_port} → ${s.remote_host}:${s.remote_port} via ${s.instance_id}` : `:${s.local_port} → ${s.remote_port} on ${s.instance_id}`;
+}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type ConduitSessionInfo, type ConfigInfo, type ForwardInfo, type HostInfo, type SessionInfo } from '../../src-shared/api/index.js';
-import { forwardRows, initialState, promptForError, reducer, summarize, tunnelRows, type WarrenState } from './reducer.js';
+import { ErrorCode, type ConduitSessionInfo, type ConfigInfo, type ForwardInfo, type HostInfo, type SessionInfo, type SsmSessionInfo } from '../../src-shared/api/index.js';
+import { forwardRows, initialState, promptForError, reducer, ssmRows, summarize, tunnelRows, type WarrenState } from './reducer.js';
 
 const host: HostInfo = { name: 'prod', hostname: '127.0.0.1', port: 22, user: 'me', identity_file: [], proxy_jump: [], state: 'disconnected', active_forward_count: 0 };
 const rule: ForwardInfo = { kind: 'ssh', name: 'web', host: 'prod', type: 'local', local_port: 8080, remote_host: 'localhost', remote_port: 80, auto_connect: false };
@@ -127,7 +127,41 @@ describe('conduit sessions beside SSH forwards', () => {
   it('summarizes both kinds', () => {
     let s = withTunnel();
     s = reducer(s, { type: 'event.forward', event: { type: 'active', name: 'db', host: tunnel.router, session: { ...tunnel, status: 'active' } } });
-    expect(summarize(s)).toEqual({ active: 1, total: 2, ssh: { active: 0, total: 1 }, conduit: { active: 1, total: 1 } });
+    expect(summarize(s)).toEqual({ active: 1, total: 2, ssh: { active: 0, total: 1 }, conduit: { active: 1, total: 1 }, ssm: { active: 0, total: 0 } });
+  });
+});
+
+describe('SSM forwards beside the others', () => {
+  const ssm: SsmSessionInfo = {
+    id: 'web-ssm', name: 'web-ssm', kind: 'ssm', instance_id: 'i-0123456789abcdef0', local_port: 15432, remote_port: 5432,
+    status: 'stopped', bytes_sent: 0, bytes_received: 0, active_connections: 0, reconnect_count: 0,
+  };
+  function withSsm(): WarrenState {
+    return reducer(initialState, { type: 'loaded', hosts: [host], forwards: [rule], sessions: [session, tunnel, ssm], config });
+  }
+
+  it('lists SSM forwards from their sessions, apart from SSH rows and tunnels', () => {
+    const s = withSsm();
+    expect(ssmRows(s)).toEqual([{ session: ssm, status: 'stopped' }]);
+    expect(tunnelRows(s).map((r) => r.session.name)).toEqual(['db']);
+    expect(forwardRows(s).map((r) => r.rule.name)).toEqual(['web']);
+  });
+
+  it('never pairs an SSH rule with an SSM session of the same name', () => {
+    expect(forwardRows({ forwards: [rule], sessions: { web: { ...ssm, name: 'web', status: 'active' } } })[0]!.session).toBeUndefined();
+  });
+
+  it('follows events and metrics, goes on "deleted", and counts in the summary', () => {
+    let s = withSsm();
+    s = reducer(s, { type: 'event.forward', event: { type: 'active', name: 'web-ssm', host: ssm.instance_id, session: { ...ssm, status: 'active', session_id: 's-1', mode: 'mux' } } });
+    s = reducer(s, {
+      type: 'event.metrics',
+      event: { sessions: [{ name: 'web-ssm', status: 'active', bytes_sent: 9, bytes_received: 11, uptime: '1s', active_connections: 1, reconnect_count: 0 }] },
+    });
+    expect(ssmRows(s)[0]).toMatchObject({ status: 'active', session: { kind: 'ssm', session_id: 's-1', mode: 'mux', bytes_sent: 9, bytes_received: 11 } });
+    expect(summarize(s)).toMatchObject({ active: 1, total: 3, ssm: { active: 1, total: 1 } });
+    s = reducer(s, { type: 'event.forward', event: { type: 'deleted', name: 'web-ssm', host: '' } });
+    expect(ssmRows(s)).toEqual([]);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   type SessionInfo,
   type SshEvent,
   type SshSessionInfo,
+  type SsmSessionInfo,
 } from '../../src-shared/api/index.js';
 import type { ConnectionStatus } from '../api/carrier.js';
 
@@ -181,6 +182,12 @@ export interface TunnelRow {
   status: SessionInfo['status'];
 }
 
+/** One row per SSM forward (kind "ssm"), from its session like a tunnel: forward.list has SSH rules only. */
+export interface SsmRow {
+  session: SsmSessionInfo;
+  status: SessionInfo['status'];
+}
+
 export function forwardRows(state: Pick<WarrenState, 'forwards' | 'sessions'>): ForwardRow[] {
   return [...state.forwards]
     .sort((a, b) => a.name.localeCompare(b.name))
@@ -198,17 +205,26 @@ export function tunnelRows(state: Pick<WarrenState, 'sessions'>): TunnelRow[] {
     .map((session) => ({ session, status: session.status }));
 }
 
-/** The header's "n/m active", over SSH forwards and conduit tunnels alike, with a count per kind. */
+export function ssmRows(state: Pick<WarrenState, 'sessions'>): SsmRow[] {
+  return Object.values(state.sessions)
+    .filter((s): s is SsmSessionInfo => s.kind === 'ssm')
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((session) => ({ session, status: session.status }));
+}
+
+/** The header's "n/m active", over SSH forwards, conduit tunnels and SSM forwards, with a count per kind. */
 export interface Summary {
   active: number;
   total: number;
   ssh: { active: number; total: number };
   conduit: { active: number; total: number };
+  ssm: { active: number; total: number };
 }
 
 export function summarize(state: Pick<WarrenState, 'forwards' | 'sessions'>): Summary {
   const count = (rows: Array<{ status: SessionInfo['status'] }>) => ({ active: rows.filter((r) => r.status === 'active').length, total: rows.length });
   const ssh = count(forwardRows(state));
   const conduit = count(tunnelRows(state));
-  return { active: ssh.active + conduit.active, total: ssh.total + conduit.total, ssh, conduit };
+  const ssm = count(ssmRows(state));
+  return { active: ssh.active + conduit.active + ssm.active, total: ssh.total + conduit.total + ssm.total, ssh, conduit, ssm };
 }

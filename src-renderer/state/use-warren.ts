@@ -1,7 +1,7 @@
 // The window's store: one initial load, then live notifications. Every (re)connect reloads, since
 // events sent while the socket was down are lost; the carrier has re-subscribed by then.
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
-import { WarrenError, type ConduitStartParams, type ConfigUpdateParams, type ForwardAddParams, type WarrenClient } from '../../src-shared/api/index.js';
+import { WarrenError, type ConduitStartParams, type ConfigUpdateParams, type Ec2ConnectParams, type ForwardAddParams, type WarrenClient } from '../../src-shared/api/index.js';
 import type { LiveCarrier } from '../api/carrier.js';
 import type { ForwardUpdateParams } from './forward-form-model.js';
 import { initialState, promptForError, reducer, type WarrenState } from './reducer.js';
@@ -15,7 +15,9 @@ export interface WarrenActions {
   updateForward(params: ForwardUpdateParams): Promise<string>;
   /** Save and start a conduit tunnel (conduit.start); resolves with its name. */
   startTunnel(params: ConduitStartParams): Promise<string>;
-  /** Removes an SSH forward or a conduit tunnel alike (forward.delete works by name for both). */
+  /** Save and start an SSM forward to an EC2 instance (ec2.connect). */
+  connectInstance(params: Ec2ConnectParams): Promise<{ name: string; status: string }>;
+  /** Removes an SSH forward, a conduit tunnel or an SSM forward alike (forward.delete works by name for both). */
   deleteForward(name: string): Promise<void>;
   saveConfig(params: ConfigUpdateParams): Promise<void>;
   trustHost(): Promise<void>;
@@ -75,7 +77,7 @@ export function useWarren(client: WarrenClient, carrier: LiveCarrier): { state: 
       if (!subscribed) {
         subscribed = true;
         try {
-          await client.call('events.subscribe', { types: ['ssh', 'forward', 'metrics'] });
+          await client.call('events.subscribe', { types: ['ssh', 'forward', 'metrics', 'diagnose'] });
         } catch (e) {
           subscribed = false;
           dispatch({ type: 'load-failed', error: describeError(e) });
@@ -149,6 +151,14 @@ export function useWarren(client: WarrenClient, carrier: LiveCarrier): { state: 
           return (await client.call('conduit.start', params)).name;
         } finally {
           // A refused start may still have saved the tunnel (e.g. a router key mismatch): show it.
+          await reloadRules();
+        }
+      },
+      async connectInstance(params) {
+        try {
+          return await client.call('ec2.connect', params);
+        } finally {
+          // A connect that could not reach the instance still saved the forward: show it.
           await reloadRules();
         }
       },

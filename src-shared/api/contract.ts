@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { conduitMethods } from './conduit-contract.js';
 import { diagnoseEventSchema, diagnoseMethods } from './diagnose-contract.js';
 import { ec2Methods } from './ec2-contract.js';
+import { fixEventSchema, fixMethods } from './fix-contract.js';
 import {
   configInfoSchema,
   durationStringSchema,
@@ -71,7 +72,7 @@ export const configUpdateParamsSchema = z
   .strict();
 export type ConfigUpdateParams = z.infer<typeof configUpdateParamsSchema>;
 
-export const eventTypeSchema = z.enum(['ssh', 'forward', 'metrics', 'diagnose']);
+export const eventTypeSchema = z.enum(['ssh', 'forward', 'metrics', 'diagnose', 'fix']);
 export type EventType = z.infer<typeof eventTypeSchema>;
 
 function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
@@ -143,6 +144,7 @@ export const methods = {
   ...conduitMethods,
   ...ec2Methods,
   ...diagnoseMethods,
+  ...fixMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -193,6 +195,8 @@ export const notifications = {
   'event.metrics': metricsEventSchema,
   /** One item of a diagnose.run finished (progress while it runs). */
   'event.diagnose': diagnoseEventSchema,
+  /** A fix.run action started, progressed (each SSM registration check) or ended. */
+  'event.fix': fixEventSchema,
 } as const;
 export type Notifications = typeof notifications;
 export type NotificationName = keyof Notifications;
@@ -206,4 +210,5 @@ export const notificationForType: Record<EventType, NotificationName> = {
   forward: 'event.forward',
   metrics: 'event.metrics',
   diagnose: 'event.diagnose',
+  fix: 'event.fix',
 };

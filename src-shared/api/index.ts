@@ -7,3 +7,6 @@ export * from './bridge.js';
 export * from './conduit-contract.js';
 export * from './conduit-router.js';
 export * from './ec2-contract.js';
+export * from './diagnose-contract.js';
+export * from './diagnostics.js';
+export * from './fix-contract.js';

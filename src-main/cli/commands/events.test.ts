@@ -20,6 +20,11 @@ describe('describeEvent', () => {
     );
     expect(line).toContain('diagnose i-0123456789abcdef0 stage 1/4 (ec2): instance_state: fail CRITICAL (12 ms)');
   });
+  it('prints fix progress', () => {
+    const line = describeEvent('event.fix', { run_id: 'f1', instance_id: 'i-0123456789abcdef0', action: 'start_instance', status: 'applied', message: 'started' }, false, at);
+    expect(line).toContain('fix      i-0123456789abcdef0');
+    expect(line).not.toContain('undefined');
+  });
   it('prints metrics', () => {
     expect(describeEvent('event.metrics', { sessions: [] }, false, at)).toContain('metrics  no sessions');
   });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { eventTypeSchema, notifications, type EventType, type NotificationName, type NotificationPayload } from '../../../src-shared/api/index.js';
 import { usageError } from '../cli-error.js';
 import { formatProgress } from './diagnose-format.js';
+import { formatFixProgress } from './fix-format.js';
 import type { CliContext } from '../context.js';
 import { formatBytes, paint, paintStatus } from '../format.js';
 import { withJson, type JsonFlag } from './shared.js';
@@ -27,6 +28,10 @@ export function describeEvent(method: NotificationName, params: NotificationPayl
     const status = e.session ? ` (${paintStatus(e.session.status, colour)})` : '';
     return `${time} forward  ${e.name} ${e.type}${status}${e.error ? `: ${e.error}` : ''}`;
   }
+  if (method === 'event.fix') {
+    const e = params as NotificationPayload<'event.fix'>;
+    return `${time} fix      ${e.instance_id} ${formatFixProgress(e) ?? `${e.action} ${e.status}: ${e.message}`}`;
+  }
   if (method === 'event.diagnose') {
     const e = params as NotificationPayload<'event.diagnose'>;
     return `${time} diagnose ${e.instance_id} ${formatProgress(e)}`;
@@ -41,7 +46,7 @@ export function registerEvents(program: Command, ctx: CliContext): void {
     program
       .command('events')
       .description('print events as they happen until Ctrl-C')
-      .option('--types <list>', 'which events: ssh,forward,metrics,diagnose', 'ssh,forward,metrics'),
+      .option('--types <list>', 'which events: ssh,forward,metrics,diagnose,fix', 'ssh,forward,metrics'),
   ).action(async (flags: JsonFlag & { types: string }) => {
     const types = parseEventTypes(flags.types);
     const { client, carrier } = await ctx.connect();

@@ -1,0 +1,58 @@
+// How `warren fix` prints: the plan (each action's exact steps, safe / automatic), what was
+// applied, skipped or failed, and the likelihood before → after; plus the stderr progress lines
+// from event.fix ("waiting for SSM registration: 12 s, check 4").
+import type { FixAction, FixEvent, FixRunResult } from '../../../src-shared/api/fix-contract.js';
+import { paint } from '../format.js';
+import { reportIsHealthy } from './diagnose-format.js';
+
+/** "1.2 s" under ten seconds (short waits in tests still show movement), "12 s" above. */
+export function formatElapsed(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+/** One stderr line per event worth a line; undefined for the ones the summary covers. */
+export function formatFixProgress(e: FixEvent): string | undefined {
+  switch (e.status) {
+    case 'progress':
+      return `waiting for SSM registration: ${formatElapsed(e.elapsed_ms ?? 0)}, check ${e.checks ?? 0} (${e.message})`;
+    case 'started':
+      return `${e.action}: ${e.message} …`;
+    case 'applied':
+      return `${e.action}: done: ${e.message}`;
+    case 'failed':
+      return `${e.action}: failed: ${e.message}`;
+    case 'skipped':
+      return undefined;
+  }
+}
+
+function flags(a: FixAction): string {
+  return [a.safe ? 'safe' : 'NOT SAFE', a.automatic ? 'automatic' : 'manual'].join(', ');
+}
+
+export function formatFixText(r: FixRunResult, opts: { colour: boolean; planOnly: boolean }): string {
+  const lines: string[] = [];
+  if (r.plan.length === 0) lines.push(`nothing to fix for ${r.instance_id}`);
+  else {
+    lines.push(`fix plan for ${r.instance_id}:`);
+    for (const [n, a] of r.plan.entries()) {
+      lines.push(`  ${n + 1}. ${a.id} [${flags(a)}]: ${a.title}`);
+      for (const s of a.steps) lines.push(`       $ ${s}`);
+      if (a.policy_json) {
+        lines.push('       policy:');
+        for (const l of a.policy_json.split('\n')) lines.push(`         ${l}`);
+      }
+    }
+  }
+  if (!opts.planOnly) {
+    if (r.applied.length) lines.push('', 'applied:', ...r.applied.map((x) => `  ${x.id}: ${x.message}`));
+    if (r.failed.length) lines.push('', 'failed:', ...r.failed.map((x) => `  ${paint(x.id, 'red', opts.colour)}: ${x.error}`));
+    if (r.skipped.length) lines.push('', 'skipped:', ...r.skipped.map((x) => `  ${x.id}: ${x.reason}`));
+  } else if (r.plan.some((a) => a.automatic)) {
+    lines.push('', 'run with --auto-fix (and --safe-only) to apply the automatic actions');
+  }
+  const healthy = reportIsHealthy(r.report_after);
+  const after = `${r.likelihood_after}%`;
+  lines.push('', `connection likelihood: ${r.likelihood_before}% → ${opts.colour ? paint(after, healthy ? 'green' : 'red', true) : after}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -6,7 +6,6 @@ import {
   isWarrenError,
   type ConnectionState,
   type ForwardRule,
-  type SsmRule,
   type ForwardEvent,
   type HostInfo,
   type SessionInfo,
@@ -17,6 +16,7 @@ import type { EnginePorts } from './engine-ports.js';
 import type { EventBus } from './event-bus.js';
 import { ForwardSession } from './forward-session.js';
 import { LinkKeeper } from './link-keeper.js';
+import type { Link } from './link.js';
 import { MetricsTicker } from './metrics-ticker.js';
 import { errorMessage, type ReconnectPolicy } from './reconnect-policy.js';
 import { RuleRegistry } from './rule-registry.js';
@@ -219,52 +219,39 @@ export class Engine {
     if (!this.ports.hosts.has(alias)) throw new WarrenError(ErrorCode.HostNotFound, `host "${alias}" is not in your ssh config`, { host: alias });
   }
 
-  /** The keeper of the link a rule rides: the host's SSH connection, or the router's TLS link. */
+  /** The keeper of the link a rule rides: the host's SSH connection, the router's TLS link, or the rule's own SSM session. */
   private keeperFor(rule: ForwardRule): LinkKeeper {
     if (rule.kind === 'ssh') return this.keeper(rule.host);
-    if (rule.kind === 'ssm') return this.ssmKeeper(rule);
-    const target: ConduitTarget = { router: rule.router, routerKey: rule.router_key, privateKeyPath: rule.private_key_path };
-    const key = conduitLinkKey(target);
-    let k = this.conduitKeepers.get(key);
-    if (!k) {
-      const transport = this.ports.transports.conduit;
-      if (!transport) throw new WarrenError(ErrorCode.InternalError, 'this Warren has no conduit transport');
-      k = new LinkKeeper({
-        key,
-        connect: (signal) => transport.connect(target, signal),
-        policy: this.opts.policy,
-        probeIntervalMs: this.opts.probeIntervalMs,
-        probeTimeoutMs: this.opts.probeTimeoutMs,
-        probeMinTimeoutMs: this.opts.probeMinTimeoutMs,
-        maxMissedProbes: 2,
-        onState: (state, err) => this.log.info({ router: rule.router, state, err: err === undefined ? undefined : errorMessage(err) }, 'conduit link changed'),
-        log: this.log,
-      });
-      this.conduitKeepers.set(key, k);
-    }
-    return k;
-  }
-
-  /** One SSM session per ssm rule (ARCHITECTURE: one data channel per ssm session). */
-  private ssmKeeper(rule: SsmRule): LinkKeeper {
-    const key = `ssm:${rule.name}:${rule.instance_id}:${rule.remote_host ?? ''}:${rule.remote_port}:${rule.profile ?? ''}:${rule.region ?? ''}`;
-    let k = this.ssmKeepers.get(key);
-    if (!k) {
+    if (rule.kind === 'ssm') {
       const transport = this.ports.transports.ssm;
       if (!transport) throw new WarrenError(ErrorCode.InternalError, 'this Warren has no ssm transport');
       const target: SsmTarget = { instanceId: rule.instance_id, remotePort: rule.remote_port, remoteHost: rule.remote_host, profile: rule.profile, region: rule.region };
+      // One SSM session per ssm rule (ARCHITECTURE: one data channel per ssm session).
+      const key = `ssm:${rule.name}:${rule.instance_id}:${rule.remote_host ?? ''}:${rule.remote_port}:${rule.profile ?? ''}:${rule.region ?? ''}`;
+      return this.keeperIn(this.ssmKeepers, key, (signal) => transport.connect(target, signal), { instance: rule.instance_id }, 'ssm session changed');
+    }
+    const transport = this.ports.transports.conduit;
+    if (!transport) throw new WarrenError(ErrorCode.InternalError, 'this Warren has no conduit transport');
+    const target: ConduitTarget = { router: rule.router, routerKey: rule.router_key, privateKeyPath: rule.private_key_path };
+    return this.keeperIn(this.conduitKeepers, conduitLinkKey(target), (signal) => transport.connect(target, signal), { router: rule.router }, 'conduit link changed');
+  }
+
+  /** The keeper under `key` in `map`, made on first use with the engine's monitor and reconnector settings. */
+  private keeperIn(map: Map<string, LinkKeeper>, key: string, connect: (signal: AbortSignal) => Promise<Link>, logFields: object, logMessage: string): LinkKeeper {
+    let k = map.get(key);
+    if (!k) {
       k = new LinkKeeper({
         key,
-        connect: (signal) => transport.connect(target, signal),
+        connect,
         policy: this.opts.policy,
         probeIntervalMs: this.opts.probeIntervalMs,
         probeTimeoutMs: this.opts.probeTimeoutMs,
         probeMinTimeoutMs: this.opts.probeMinTimeoutMs,
         maxMissedProbes: 2,
-        onState: (state, err) => this.log.info({ instance: rule.instance_id, state, err: err === undefined ? undefined : errorMessage(err) }, 'ssm session changed'),
+        onState: (state, err) => this.log.info({ ...logFields, state, err: err === undefined ? undefined : errorMessage(err) }, logMessage),
         log: this.log,
       });
-      this.ssmKeepers.set(key, k);
+      map.set(key, k);
     }
     return k;
   }

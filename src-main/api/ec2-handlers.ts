@@ -15,7 +15,10 @@ function sameRule(a: SsmRule, b: SsmRule): boolean {
   return keys.every((k) => a[k] === b[k]);
 }
 
-export function createEc2Handlers(engine: Engine, aws: AwsClientCache | undefined): Pick<Handlers, Ec2Method> {
+/** Sessions that hold (or are getting) an SSM session: what counts against the per-instance limit. */
+const LIVE = new Set(['starting', 'active', 'reconnecting']);
+
+export function createEc2Handlers(engine: Engine, aws: AwsClientCache | undefined, maxSessionsPerInstance: () => number = () => 3): Pick<Handlers, Ec2Method> {
   const ssmRule = (name: string): SsmRule => {
     const rule = engine.rules.get(name);
     if (rule.kind !== 'ssm') throw new WarrenError(ErrorCode.RuleNotFound, `no SSM forward named "${name}" (see \`warren ec2 list\`)`, { name });
@@ -40,6 +43,32 @@ export function createEc2Handlers(engine: Engine, aws: AwsClientCache | undefine
   return {
     'ec2.connect': async (p) => {
       const rule = ruleFrom(p);
+      const ssmSessions = engine.rules
+        .list()
+        .filter((r): r is SsmRule => r.kind === 'ssm' && r.name !== rule.name)
+        .map((r) => ({ rule: r, info: engine.sessionInfo(r.name) }));
+      // Property 7: a healthy forward to the same instance and port is offered instead of a new session.
+      if (!p.new_session) {
+        const same = ssmSessions.find(
+          (s) =>
+            s.info.status === 'active' &&
+            s.rule.instance_id === rule.instance_id &&
+            s.rule.remote_port === rule.remote_port &&
+            s.rule.remote_host === rule.remote_host &&
+            s.rule.profile === rule.profile &&
+            s.rule.region === rule.region,
+        );
+        if (same) return { name: same.rule.name, status: same.info.status, reused: { local_port: same.rule.local_port } };
+      }
+      // Property 10: at most session.max_sessions_per_instance live sessions per instance.
+      const limit = maxSessionsPerInstance();
+      const running = ssmSessions.filter((s) => s.rule.instance_id === rule.instance_id && LIVE.has(s.info.status)).map((s) => s.rule.name);
+      if (running.length >= limit)
+        throw new WarrenError(
+          ErrorCode.SsmSessionLimit,
+          `${rule.instance_id} already has ${running.length} SSM forwards running (${running.join(', ')}), the limit is ${limit}: stop one with \`warren ec2 terminate NAME\` or raise session.max_sessions_per_instance`,
+          { instance_id: rule.instance_id, running, limit },
+        );
       if (engine.rules.has(rule.name)) {
         const existing = engine.rules.get(rule.name);
         if (existing.kind !== 'ssm' || !sameRule(existing, rule))

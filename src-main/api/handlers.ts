@@ -44,7 +44,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
   const { engine } = d;
   return {
     ...createConduitHandlers(engine, d.daemon.home),
-    ...createEc2Handlers(engine, d.aws),
+    ...createEc2Handlers(engine, d.aws, () => d.settings.get().session.max_sessions_per_instance),
     ...createDiagnoseHandlers(d.aws, d.diagnose),
     ...createFixHandlers(d.aws, d.fix),
     'host.list': () => ({ hosts: engine.listHosts() }),

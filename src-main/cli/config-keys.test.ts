@@ -6,7 +6,7 @@ import { buildConfigUpdate, getConfigValue, readableKeys, writableKeys } from '.
 const info: ConfigInfo = {
   ssh_config_path: '~/.ssh/config',
   reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
-  session: { auto_restore: true },
+  session: { auto_restore: true, max_sessions_per_instance: 3 },
   log: { level: 'info', file: '/tmp/warren.log' },
 };
 
@@ -19,6 +19,7 @@ describe('config keys', () => {
       'reconnect.initial_delay',
       'reconnect.max_delay',
       'session.auto_restore',
+      'session.max_sessions_per_instance',
       'log.level',
       'log.file',
     ]);

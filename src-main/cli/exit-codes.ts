@@ -41,6 +41,7 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.AwsAccessDenied, ExitCode.Auth],
   // A local resource is taken.
   [ErrorCode.PortConflict, ExitCode.Resources],
+  [ErrorCode.SsmSessionLimit, ExitCode.Resources],
 ]);
 
 /** Exit code for an error that came back from the API (ParseError, InternalError, unknown → 1). */

@@ -66,7 +66,7 @@ export const configUpdateParamsSchema = z
       })
       .strict()
       .optional(),
-    session: z.object({ auto_restore: z.boolean().optional() }).strict().optional(),
+    session: z.object({ auto_restore: z.boolean().optional(), max_sessions_per_instance: z.number().int().min(1).max(50).optional() }).strict().optional(),
     log: z.object({ level: logLevelSchema.optional(), file: z.string().min(1).optional() }).strict().optional(),
   })
   .strict();

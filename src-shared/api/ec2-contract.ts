@@ -13,6 +13,8 @@ export const ec2ConnectParamsSchema = z
     remote_host: remoteHostSchema.optional(),
     name: ruleNameSchema.optional(),
     auto_connect: z.boolean().default(false),
+    /** Open a new session even when a healthy one to the same instance and port exists (EC2 Connect property 7). */
+    new_session: z.boolean().default(false),
     ...awsTarget,
   })
   .strict();
@@ -33,7 +35,12 @@ export type Ec2Instance = z.infer<typeof ec2InstanceSchema>;
 export const ec2Methods = {
   'ec2.connect': {
     params: ec2ConnectParamsSchema,
-    result: z.object({ name: z.string(), status: sessionStatusSchema }),
+    result: z.object({
+      name: z.string(),
+      status: sessionStatusSchema,
+      /** Set when a healthy forward to the same instance and port was reused instead (its local port). */
+      reused: z.object({ local_port: z.number().int() }).optional(),
+    }),
     doc: 'Save (if new) and start an SSM port forward: 127.0.0.1:local_port → remote_port on the instance',
   },
   'ec2.list': { params: z.object({}).strict(), result: z.object({ sessions: z.array(ssmSessionInfoSchema) }), doc: 'SSM forwards with their live state' },

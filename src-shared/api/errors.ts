@@ -33,6 +33,8 @@ export const ErrorCode = {
   AwsAccessDenied: 2002,
   /** Another AWS failure (credentials, region, throttling, service error). data: { name } */
   AwsRequestFailed: 2003,
+  /** The instance already has session.max_sessions_per_instance SSM forwards running. data: { instance_id, running, limit } */
+  SsmSessionLimit: 2004,
   // ── 3xxx conduit ──
   /** The router presented a key other than the pinned one (--router-key or known_routers). Always refused. data: { router, expected, actual } */
   RouterKeyMismatch: 3001,

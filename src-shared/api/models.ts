@@ -218,7 +218,11 @@ export const configInfoSchema = z.object({
     initial_delay: durationStringSchema,
     max_delay: durationStringSchema,
   }),
-  session: z.object({ auto_restore: z.boolean() }),
+  session: z.object({
+    auto_restore: z.boolean(),
+    /** EC2 Connect's limit on concurrent SSM forwards to one instance (property 10). */
+    max_sessions_per_instance: z.number().int().min(1).max(50),
+  }),
   log: z.object({ level: logLevelSchema, file: z.string() }),
 });
 export type ConfigInfo = z.infer<typeof configInfoSchema>;

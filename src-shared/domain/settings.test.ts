@@ -22,7 +22,7 @@ describe('defaultSettings', () => {
     expect(d).toEqual({
       ssh_config_path: '~/.ssh/config',
       reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
-      session: { auto_restore: true },
+      session: { auto_restore: true, max_sessions_per_instance: 3 },
       log: { level: 'info', file: '/home/ann/.config/warren/warren.log' },
     });
     expect(defaultSettings('/tmp/w/').log.file).toBe('/tmp/w/warren.log');

@@ -22,7 +22,7 @@ export function defaultSettings(home: string): Settings {
   return {
     ssh_config_path: '~/.ssh/config',
     reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
-    session: { auto_restore: true },
+    session: { auto_restore: true, max_sessions_per_instance: 3 },
     log: { level: 'info', file: joinHome(home, 'warren.log') },
   };
 }
@@ -35,6 +35,7 @@ export const SETTING_KEYS = [
   ['reconnect', 'initial_delay'],
   ['reconnect', 'max_delay'],
   ['session', 'auto_restore'],
+  ['session', 'max_sessions_per_instance'],
   ['log', 'level'],
   ['log', 'file'],
 ] as const;
@@ -125,6 +126,7 @@ const leafSchemas = {
   'reconnect.initial_delay': durationStringSchema,
   'reconnect.max_delay': durationStringSchema,
   'session.auto_restore': configInfoSchema.shape.session.shape.auto_restore,
+  'session.max_sessions_per_instance': configInfoSchema.shape.session.shape.max_sessions_per_instance,
   'log.level': logLevelSchema,
   'log.file': configInfoSchema.shape.log.shape.file.min(1),
 } as const;
@@ -176,6 +178,10 @@ function parseEnvValue(path: SettingPath, text: string): { ok: true; value: unkn
     }
     case 'reconnect.max_retries': {
       if (!/^\d+$/.test(t)) return { ok: false, why: 'use a whole number (0 = unlimited)' };
+      return { ok: true, value: Number(t) };
+    }
+    case 'session.max_sessions_per_instance': {
+      if (!/^\d+$/.test(t) || Number(t) < 1) return { ok: false, why: 'use a whole number from 1' };
       return { ok: true, value: Number(t) };
     }
     case 'reconnect.initial_delay':

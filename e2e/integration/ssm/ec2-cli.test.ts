@@ -69,6 +69,25 @@ describe('warren ec2 through the emulator', () => {
     await waitForStatus(daemon.client, 'web-echo', 'stopped');
   }, 60_000);
 
+  it('offers a healthy forward for reuse, and limits sessions per instance (EC2 Connect properties 7 and 10)', async () => {
+    const connect = async (name: string, extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+      runWarren(env, ['ec2', 'connect', '--instance-id', WEB, '--local-port', String(await freePort()), '--remote-port', String(target.port), '--name', name, ...extra]);
+    expect((await connect('a1')).stdout).toContain('a1: active');
+    const again = await connect('a2');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/a1: active — reusing this healthy forward/);
+    expect((await daemon.client.call('ec2.list')).sessions.map((x) => x.name)).not.toContain('a2');
+
+    const set = await runWarren(env, ['config', 'set', 'session.max_sessions_per_instance', '2']);
+    expect(set.code, set.stderr).toBe(0);
+    expect((await connect('a3', ['--new-session'])).stdout).toContain('a3: active');
+    const over = await connect('a4', ['--new-session']);
+    expect(over.code).toBe(5);
+    expect(over.stderr).toMatch(/already has 2 SSM forwards running \(a1, a3\), the limit is 2/);
+    for (const n of ['a1', 'a3']) await runWarren(env, ['ec2', 'terminate', n]);
+    await runWarren(env, ['config', 'set', 'session.max_sessions_per_instance', '3']);
+  }, 60_000);
+
   it('says why when the instance is stopped, with the way forward', async () => {
     const port = await freePort();
     const r = await runWarren(env, ['ec2', 'connect', '--instance-id', OFF, '--local-port', String(port), '--remote-port', String(target.port), '--name', 'batch']);

@@ -32,10 +32,11 @@ export function registerEc2(program: Command, ctx: CliContext): void {
         .requiredOption('--remote-port <port>', 'port on the instance (or on --remote-host)', parseIntOption('--remote-port', 1, 65535))
         .option('--remote-host <host>', 'a host the instance can reach (AWS-StartPortForwardingSessionToRemoteHost)')
         .option('--name <name>', 'forward name (default <instance>-<localport>)')
-        .option('--auto-connect', 'start this forward whenever Warren starts'),
+        .option('--auto-connect', 'start this forward whenever Warren starts')
+        .option('--new-session', 'open a new SSM session even if a healthy forward to the same instance and port exists'),
     ),
   ).action(
-    async (f: AwsFlags & JsonFlag & { instanceId: string; localPort: number; remotePort: number; remoteHost?: string; name?: string; autoConnect?: boolean }) => {
+    async (f: AwsFlags & JsonFlag & { instanceId: string; localPort: number; remotePort: number; remoteHost?: string; name?: string; autoConnect?: boolean; newSession?: boolean }) => {
       const p = ctx.progress(`connecting to ${f.instanceId} through SSM …`);
       let r;
       try {
@@ -45,6 +46,7 @@ export function registerEc2(program: Command, ctx: CliContext): void {
             local_port: f.localPort,
             remote_port: f.remotePort,
             auto_connect: f.autoConnect === true,
+            new_session: f.newSession === true,
             ...(f.remoteHost ? { remote_host: f.remoteHost } : {}),
             ...(f.name ? { name: f.name } : {}),
             ...awsParams(f),
@@ -55,6 +57,10 @@ export function registerEc2(program: Command, ctx: CliContext): void {
       }
       if (r.status !== 'active') ctx.exitCode = 3; // not forwarding yet: scripts must not carry on as if it were
       if (f.json) return ctx.json(r);
+      if (r.reused) {
+        ctx.out(`${r.name}: ${paintStatus(r.status, ctx.colour)} — reusing this healthy forward to ${f.instanceId}:${f.remotePort} on 127.0.0.1:${r.reused.local_port} (pass --new-session to open another)`);
+        return;
+      }
       ctx.out(`${r.name}: ${paintStatus(r.status, ctx.colour)} (127.0.0.1:${f.localPort} → ${f.remoteHost ? `${f.remoteHost}:` : ''}${f.remotePort} via ${f.instanceId})`);
       if (r.status !== 'active') {
         // Still retrying (e.g. the instance is stopped): say why now rather than leave the user guessing.

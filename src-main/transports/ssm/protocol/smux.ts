@@ -14,6 +14,7 @@
 // pause (or one that keeps delivering) may hand us one more budget's worth of raw bytes, then the
 // session fails: memory stays bounded (≈ 2 budgets + one frame) whatever the local readers do.
 // The price is v1's own: one stream nobody reads stalls the whole session, as with the real agent.
+import { ByteQueue } from '../../byte-queue.js';
 import { Duplex } from 'node:stream';
 
 export const SMUX_VERSION = 1;
@@ -65,27 +66,24 @@ const cmdName = (cmd: number): string => ['SYN', 'FIN', 'PSH', 'NOP'][cmd] ?? `0
  * byte is enough to know), and the decoder refuses everything after that.
  */
 export class SmuxDecoder {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly queue = new ByteQueue();
   private failure: SmuxError | undefined;
 
   /** Bytes appended and not yet returned as frames. */
   get bufferedBytes(): number {
-    return this.buffered;
+    return this.queue.length;
   }
 
   append(chunk: Buffer): void {
     this.throwIfFailed();
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    this.queue.push(chunk);
   }
 
   /** The next complete frame, or undefined until more bytes arrive. Throws SmuxError on bad input. */
   next(): SmuxFrame | undefined {
     this.throwIfFailed();
-    if (this.buffered === 0) return undefined;
-    const head = this.peek(SMUX_HEADER_BYTES);
+    if (this.queue.length === 0) return undefined;
+    const head = this.queue.peek(SMUX_HEADER_BYTES);
     const ver = head[0]!;
     if (ver !== SMUX_VERSION) this.fail('bad_version', `smux frame version ${ver}, expected ${SMUX_VERSION} (is the peer speaking smux v2?)`);
     if (head.length < 2) return undefined;
@@ -95,8 +93,8 @@ export class SmuxDecoder {
     const length = head.readUInt16LE(2);
     // smux reads a body only for PSH; a length on anything else would desynchronise the stream.
     if (cmd !== SmuxCmd.Psh && length !== 0) this.fail('bad_length', `smux ${cmdName(cmd)} frame carries ${length} payload bytes`);
-    if (this.buffered < SMUX_HEADER_BYTES + length) return undefined;
-    const whole = this.take(SMUX_HEADER_BYTES + length);
+    if (this.queue.length < SMUX_HEADER_BYTES + length) return undefined;
+    const whole = this.queue.take(SMUX_HEADER_BYTES + length);
     return { cmd: cmd as SmuxCmd, streamId: whole.readUInt32LE(4), data: whole.subarray(SMUX_HEADER_BYTES) };
   }
 
@@ -107,8 +105,7 @@ export class SmuxDecoder {
   }
 
   reset(): void {
-    this.chunks = [];
-    this.buffered = 0;
+    this.queue.clear();
   }
 
   private fail(code: SmuxError['code'], message: string): never {
@@ -119,40 +116,6 @@ export class SmuxDecoder {
 
   private throwIfFailed(): void {
     if (this.failure) throw new SmuxError(this.failure.code, `smux decoder already failed: ${this.failure.message}`);
-  }
-
-  /** Up to n leading bytes without consuming them. */
-  private peek(n: number): Buffer {
-    const first = this.chunks[0]!;
-    if (first.length >= n || this.chunks.length === 1) return first.subarray(0, Math.min(n, first.length));
-    return Buffer.concat(this.chunks, Math.min(n, this.buffered));
-  }
-
-  private take(n: number): Buffer {
-    const first = this.chunks[0]!;
-    if (first.length >= n) {
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      this.buffered -= n;
-      return first.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let off = 0;
-    while (off < n) {
-      const c = this.chunks[0]!;
-      const want = n - off;
-      if (c.length <= want) {
-        c.copy(out, off);
-        off += c.length;
-        this.chunks.shift();
-      } else {
-        c.copy(out, off, 0, want);
-        this.chunks[0] = c.subarray(want);
-        off += want;
-      }
-    }
-    this.buffered -= n;
-    return out;
   }
 }
 

@@ -18,6 +18,7 @@ import { registerForward } from './commands/forward.js';
 import { registerHost } from './commands/host.js';
 import { registerSession } from './commands/session.js';
 import { parseIntOption } from './commands/shared.js';
+import { registerVscode } from './commands/vscode.js';
 import { CliContext, type CliIo } from './context.js';
 import { ExitCode, exitCodeForApiError } from './exit-codes.js';
 import { ForwardSpecError } from './forward-spec.js';
@@ -60,6 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSession(program, ctx);
   registerConduit(program, ctx);
   registerEc2(program, ctx);
+  registerVscode(program, ctx);
   registerDiagnose(program, ctx);
   registerFix(program, ctx);
   registerConfig(program, ctx);

@@ -1,50 +1,37 @@
 // `warren ec2 …` as a user runs it: the real daemon (its AWS SDK clients pointed at the emulator by
 // the standard AWS_ENDPOINT_URL_* settings only), the real CLI, bytes through the local port to a
 // loopback "instance port", and the reasons it gives when it cannot connect.
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../fixtures/ports.js';
-import { makeTempDir, type TempDir } from '../../fixtures/tmp.js';
-import { startAwsEmulator, type AwsEmulator } from '../../fixtures/aws-emulator/index.js';
-import { startDataChannelService, type DataChannelService } from '../../fixtures/aws-emulator/data-channel/index.js';
+import type { AwsEmulator } from '../../fixtures/aws-emulator/index.js';
 import { runWarren } from '../helpers/cli.js';
-import { cliEnv, startDaemon, waitForStatus, type DaemonHandle } from '../helpers/daemon.js';
-import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
+import { waitForStatus, type DaemonHandle } from '../helpers/daemon.js';
+import type { EchoServer } from '../helpers/echo-server.js';
+import { startSsmWorld, type SsmWorld } from '../helpers/ssm-world.js';
 import { connectThrough, echoThrough } from '../helpers/traffic.js';
 
 const WEB = 'i-0aaaaaaaaaaaaaaa1';
 const OFF = 'i-0bbbbbbbbbbbbbbb2';
 
 describe('warren ec2 through the emulator', () => {
-  let home: TempDir;
-  let emu: AwsEmulator;
-  let svc: DataChannelService;
+  let world: SsmWorld;
   let target: EchoServer;
   let daemon: DaemonHandle;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    home = await makeTempDir('warren-ec2-');
-    svc = await startDataChannelService();
-    emu = await startAwsEmulator({ sessions: svc });
-    emu.addInstance({ id: WEB, name: 'web', state: 'running' });
-    emu.addInstance({ id: OFF, name: 'batch', state: 'stopped' });
-    target = await startEchoServer();
-    const sshConfig = path.join(home.path, 'ssh_config');
-    await fs.writeFile(sshConfig, '');
-    const awsEnv = emu.env() as unknown as Record<string, string>;
-    env = cliEnv(home.path, sshConfig, awsEnv);
-    for (const k of Object.keys(env)) if (k.startsWith('AWS_') && !(k in awsEnv)) delete env[k];
-    daemon = await startDaemon({ home: home.path, sshConfigPath: sshConfig, env: awsEnv });
+    world = await startSsmWorld({
+      prefix: 'warren-ec2-',
+      setup: (e: AwsEmulator) => {
+        e.addInstance({ id: WEB, name: 'web', state: 'running' });
+        e.addInstance({ id: OFF, name: 'batch', state: 'stopped' });
+      },
+    });
+    ({ target, daemon, env } = world);
   }, 60_000);
 
   afterAll(async () => {
-    await daemon?.stop();
-    await emu?.close();
-    await svc?.close();
-    await target?.close();
-    await home?.remove();
+    await world?.close();
   });
 
   it('lists instances with their SSM status, connects, and carries bytes intact', async () => {

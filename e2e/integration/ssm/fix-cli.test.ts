@@ -2,17 +2,14 @@
 // emulator.env() only; its registration poll shortened to 100 ms by WARREN_FIX_POLL_INTERVAL_MS,
 // which the daemon reads), the real CLI, and the data-channel service behind StartSession so the
 // fixed instance is then connected to and carries bytes.
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixEvent, FixRunResult } from '../../../src-shared/api/fix-contract.js';
-import { startAwsEmulator, type AwsEmulator } from '../../fixtures/aws-emulator/index.js';
-import { startDataChannelService, type DataChannelService } from '../../fixtures/aws-emulator/data-channel/index.js';
+import type { AwsEmulator } from '../../fixtures/aws-emulator/index.js';
 import { freePort } from '../../fixtures/ports.js';
-import { makeTempDir, type TempDir } from '../../fixtures/tmp.js';
 import { runWarren } from '../helpers/cli.js';
-import { cliEnv, startDaemon, waitForStatus, type DaemonHandle } from '../helpers/daemon.js';
-import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
+import { waitForStatus, type DaemonHandle } from '../helpers/daemon.js';
+import type { EchoServer } from '../helpers/echo-server.js';
+import { startSsmWorld, type SsmWorld } from '../helpers/ssm-world.js';
 import { connectThrough, echoThrough } from '../helpers/traffic.js';
 
 const OFF = 'i-0f1c0ffee00000001';
@@ -20,37 +17,30 @@ const DRY = 'i-0f1c0ffee00000002';
 const NOROLE = 'i-0f1c0ffee00000003';
 
 describe('warren fix through the emulator', () => {
-  let home: TempDir;
+  let world: SsmWorld;
   let emu: AwsEmulator;
-  let svc: DataChannelService;
   let target: EchoServer;
   let daemon: DaemonHandle;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    home = await makeTempDir('warren-fix-');
-    svc = await startDataChannelService();
-    emu = await startAwsEmulator({ sessions: svc, region: 'eu-west-1' });
-    emu.addInstance({ id: OFF, name: 'batch', state: 'stopped', vpcEndpoints: true, publicIp: '203.0.113.21' });
-    emu.scenario.startAfterMs(OFF, 300);
-    emu.scenario.agentRegistersAfterMs(OFF, 600);
-    emu.addInstance({ id: DRY, name: 'dry', state: 'stopped', vpcEndpoints: true, publicIp: '203.0.113.22' });
-    emu.addInstance({ id: NOROLE, name: 'norole', state: 'running', vpcEndpoints: true, publicIp: '203.0.113.23', iamProfile: null });
-    target = await startEchoServer();
-    const sshConfig = path.join(home.path, 'ssh_config');
-    await fs.writeFile(sshConfig, '');
-    const awsEnv = emu.env() as unknown as Record<string, string>;
-    env = cliEnv(home.path, sshConfig, awsEnv);
-    for (const k of Object.keys(env)) if (k.startsWith('AWS_') && !(k in awsEnv)) delete env[k];
-    daemon = await startDaemon({ home: home.path, sshConfigPath: sshConfig, env: { ...awsEnv, WARREN_FIX_POLL_INTERVAL_MS: '100' } });
+    world = await startSsmWorld({
+      prefix: 'warren-fix-',
+      region: 'eu-west-1',
+      daemonEnv: { WARREN_FIX_POLL_INTERVAL_MS: '100' },
+      setup: (e: AwsEmulator) => {
+        e.addInstance({ id: OFF, name: 'batch', state: 'stopped', vpcEndpoints: true, publicIp: '203.0.113.21' });
+        e.scenario.startAfterMs(OFF, 300);
+        e.scenario.agentRegistersAfterMs(OFF, 600);
+        e.addInstance({ id: DRY, name: 'dry', state: 'stopped', vpcEndpoints: true, publicIp: '203.0.113.22' });
+        e.addInstance({ id: NOROLE, name: 'norole', state: 'running', vpcEndpoints: true, publicIp: '203.0.113.23', iamProfile: null });
+      },
+    });
+    ({ emu, target, daemon, env } = world);
   }, 60_000);
 
   afterAll(async () => {
-    await daemon?.stop();
-    await emu?.close();
-    await svc?.close();
-    await target?.close();
-    await home?.remove();
+    await world?.close();
   });
 
   const calls = (action: string, id: string) => emu.calls.filter((c) => c.action === action && JSON.stringify(c.params).includes(id));

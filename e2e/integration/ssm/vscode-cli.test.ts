@@ -5,48 +5,39 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../fixtures/ports.js';
-import { makeTempDir, type TempDir } from '../../fixtures/tmp.js';
-import { startAwsEmulator, type AwsEmulator } from '../../fixtures/aws-emulator/index.js';
-import { startDataChannelService, type DataChannelService } from '../../fixtures/aws-emulator/data-channel/index.js';
+import type { TempDir } from '../../fixtures/tmp.js';
+import type { AwsEmulator } from '../../fixtures/aws-emulator/index.js';
 import { runWarren } from '../helpers/cli.js';
-import { cliEnv, startDaemon, waitForStatus, type DaemonHandle } from '../helpers/daemon.js';
-import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
+import { waitForStatus, type DaemonHandle } from '../helpers/daemon.js';
+import type { EchoServer } from '../helpers/echo-server.js';
+import { startSsmWorld, type SsmWorld } from '../helpers/ssm-world.js';
 
 const WEB = 'i-0aaaaaaaaaaaaaaa1';
 // CRLF, an Include, a comment and no final newline: all must survive setup → cleanup untouched.
 const USER_CONFIG = '# mine\r\nInclude ~/.ssh/conf.d/*\r\nHost prod\r\n    User me';
 
 describe('warren vscode through the emulator', () => {
+  let world: SsmWorld;
   let home: TempDir;
-  let emu: AwsEmulator;
-  let svc: DataChannelService;
   let target: EchoServer;
   let daemon: DaemonHandle;
   let env: NodeJS.ProcessEnv;
   let userConfig: string;
 
   beforeAll(async () => {
-    home = await makeTempDir('warren-vscode-');
-    svc = await startDataChannelService();
-    emu = await startAwsEmulator({ sessions: svc });
-    emu.addInstance({ id: WEB, name: 'web', state: 'running' });
-    target = await startEchoServer();
-    const sshConfig = path.join(home.path, 'ssh_config');
-    await fs.writeFile(sshConfig, '');
+    world = await startSsmWorld({
+      prefix: 'warren-vscode-',
+      setup: (e: AwsEmulator) => {
+        e.addInstance({ id: WEB, name: 'web', state: 'running' });
+      },
+    });
+    ({ home, target, daemon, env } = world);
     userConfig = path.join(home.path, 'user_ssh_config');
     await fs.writeFile(userConfig, USER_CONFIG, { mode: 0o640 });
-    const awsEnv = emu.env() as unknown as Record<string, string>;
-    env = cliEnv(home.path, sshConfig, awsEnv);
-    for (const k of Object.keys(env)) if (k.startsWith('AWS_') && !(k in awsEnv)) delete env[k];
-    daemon = await startDaemon({ home: home.path, sshConfigPath: sshConfig, env: awsEnv });
   }, 60_000);
 
   afterAll(async () => {
-    await daemon?.stop();
-    await emu?.close();
-    await svc?.close();
-    await target?.close();
-    await home?.remove();
+    await world?.close();
   });
 
   it('writes the block, reaches the forward through it, and cleans up byte for byte', async () => {

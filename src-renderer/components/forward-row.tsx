@@ -4,6 +4,7 @@ import type { ForwardRow as Row } from '../state/reducer.js';
 import { KindTag } from './kind-tag.js';
 import { RowActions } from './row-actions.js';
 import { SessionCells } from './session-cells.js';
+import { RouteCell } from './route-cell.js';
 
 export interface ForwardRowProps {
   row: Row;
@@ -34,12 +35,7 @@ export function ForwardRow({ row, busy, rowError, onStart, onStop, onEdit, onDel
           <KindTag kind="ssh" /> {rule.host} · {rule.type}
         </div>
       </td>
-      <td className="route">
-        <div className="mono">{formatRoute(rule)}</div>
-        <div className="error-line" data-testid={`forward-error-${name}`} title={error}>
-          {error ?? ''}
-        </div>
-      </td>
+      <RouteCell name={name} route={formatRoute(rule)} error={error} />
       <SessionCells name={name} status={status} session={session} />
       <td>
         <RowActions name={name} status={status} busy={busy} deleteLabel="Delete" onStart={onStart} onStop={onStop} onEdit={onEdit} onDelete={onDelete} />

@@ -6,6 +6,7 @@ import type { SsmRow as Row } from '../state/reducer.js';
 import { KindTag } from './kind-tag.js';
 import { RowActions } from './row-actions.js';
 import { SessionCells } from './session-cells.js';
+import { RouteCell } from './route-cell.js';
 
 export interface SsmRowProps {
   row: Row;
@@ -32,14 +33,7 @@ export function SsmRow({ row, busy, rowError, onStart, onStop, onDelete }: SsmRo
           </span>
         </div>
       </td>
-      <td className="route">
-        <div className="mono" data-testid={`ssm-route-${name}`}>
-          {formatSsmRoute(session)}
-        </div>
-        <div className="error-line" data-testid={`forward-error-${name}`} title={error}>
-          {error ?? ''}
-        </div>
-      </td>
+      <RouteCell name={name} route={formatSsmRoute(session)} routeTestId={`ssm-route-${name}`} error={error} />
       <SessionCells name={name} status={status} session={session} />
       <td>
         <RowActions name={name} status={status} busy={busy} deleteLabel="Remove" onStart={onStart} onStop={onStop} onDelete={onDelete} />

@@ -5,6 +5,7 @@ import type { TunnelRow as Row } from '../state/reducer.js';
 import { KindTag } from './kind-tag.js';
 import { RowActions } from './row-actions.js';
 import { SessionCells } from './session-cells.js';
+import { RouteCell } from './route-cell.js';
 
 export interface TunnelRowProps {
   row: Row;
@@ -27,14 +28,7 @@ export function TunnelRow({ row, busy, rowError, onStart, onStop, onDelete }: Tu
           <KindTag kind="conduit" /> {session.protocol}
         </div>
       </td>
-      <td className="route">
-        <div className="mono" data-testid={`tunnel-route-${name}`}>
-          {formatTunnelRoute(session)}
-        </div>
-        <div className="error-line" data-testid={`forward-error-${name}`} title={error}>
-          {error ?? ''}
-        </div>
-      </td>
+      <RouteCell name={name} route={formatTunnelRoute(session)} routeTestId={`tunnel-route-${name}`} error={error} />
       <SessionCells name={name} status={status} session={session} />
       <td>
         <RowActions name={name} status={status} busy={busy} deleteLabel="Remove" onStart={onStart} onStop={onStop} onDelete={onDelete} />

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultSsmSettings } from '../../src-shared/domain/settings.js';
 import type { ConfigInfo } from '../../src-shared/api/index.js';
 import { CliError } from './cli-error.js';
 import { buildConfigUpdate, getConfigValue, readableKeys, writableKeys } from './config-keys.js';
@@ -8,6 +9,7 @@ const info: ConfigInfo = {
   reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
   session: { auto_restore: true, max_sessions_per_instance: 3 },
   log: { level: 'info', file: '/tmp/warren.log' },
+  ssm: defaultSsmSettings(),
 };
 
 describe('config keys', () => {
@@ -22,6 +24,17 @@ describe('config keys', () => {
       'session.max_sessions_per_instance',
       'log.level',
       'log.file',
+      'ssm.reconnect_initial_delay',
+      'ssm.reconnect_max_delay',
+      'ssm.reconnect_max_retries',
+      'ssm.aggressive_mode',
+      'ssm.aggressive_attempts',
+      'ssm.aggressive_interval',
+      'ssm.max_session_duration',
+      'ssm.renew_before',
+      'ssm.inactive_after',
+      'ssm.use_session_manager_plugin',
+      'ssm.session_manager_plugin_path',
     ]);
     expect(writableKeys).toEqual(readableKeys);
   });

@@ -67,6 +67,44 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX diagnostic_runs_instance ON diagnostic_runs (instance_id, id);
     `);
   },
+  // 3: auto-fix runs (fix.run), each with its plan, steps and likelihood before/after; and one row
+  // per link a session rode (connect, resume, replacement) with its connection time and latency.
+  (db) => {
+    db.exec(`
+      CREATE TABLE fix_runs (
+        id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id             TEXT NOT NULL UNIQUE,
+        instance_id        TEXT NOT NULL,
+        mode               TEXT NOT NULL,     -- apply | dry-run
+        outcome            TEXT NOT NULL,     -- e.g. fixed | partial | failed | planned
+        likelihood_before  INTEGER,
+        likelihood_after   INTEGER,
+        started_at         TEXT NOT NULL,
+        finished_at        TEXT,
+        report_json        TEXT NOT NULL
+      );
+      CREATE INDEX fix_runs_instance ON fix_runs (instance_id, id);
+      -- History outlives its rule (no foreign key), like session_history.
+      CREATE TABLE link_connections (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        rule_name     TEXT NOT NULL,
+        kind          TEXT NOT NULL,          -- ssh | ssm | conduit
+        target        TEXT NOT NULL,          -- host alias, instance id or router
+        remote_id     TEXT,                   -- the SSM session id, when there is one
+        reason        TEXT NOT NULL,          -- connect | reconnect | replace
+        connected_at  INTEGER NOT NULL,       -- ms since the epoch
+        connect_ms    REAL NOT NULL,          -- from asking for the link to traffic being able to flow
+        rtt_samples   INTEGER NOT NULL DEFAULT 0,
+        rtt_avg_ms    REAL,
+        rtt_min_ms    REAL,
+        rtt_max_ms    REAL,
+        closed_at     INTEGER,
+        close_reason  TEXT
+      );
+      CREATE INDEX link_connections_rule ON link_connections (rule_name, id);
+      CREATE INDEX link_connections_target ON link_connections (target, id);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { defaultSsmSettings } from '../../src-shared/domain/settings.js';
 import { ErrorCode, type ConduitSessionInfo, type ConfigInfo, type ForwardInfo, type HostInfo, type SessionInfo, type SsmSessionInfo } from '../../src-shared/api/index.js';
 import { forwardRows, initialState, promptForError, reducer, ssmRows, summarize, tunnelRows, type WarrenState } from './reducer.js';
 
@@ -18,6 +19,7 @@ const config: ConfigInfo = {
   reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
   session: { auto_restore: true, max_sessions_per_instance: 3 },
   log: { level: 'info', file: 'x' },
+  ssm: defaultSsmSettings(),
 };
 const keyInfo = { host: 'prod', hostname: '127.0.0.1', port: 2222, key_type: 'ssh-ed25519', fingerprint: 'SHA256:abc', known_hosts_file: '/k' };
 

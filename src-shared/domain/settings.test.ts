@@ -8,6 +8,8 @@ import {
   envNameOf,
   mergeSettingsPatch,
   reconnectDelaysMs,
+  ssmMaxSessionMs,
+  ssmReconnectMs,
   resolveSettings,
   sanitizeSettingsPatch,
   settingsFromEnv,
@@ -24,6 +26,19 @@ describe('defaultSettings', () => {
       reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
       session: { auto_restore: true, max_sessions_per_instance: 3 },
       log: { level: 'info', file: '/home/ann/.config/warren/warren.log' },
+      ssm: {
+        reconnect_initial_delay: '1s',
+        reconnect_max_delay: '16s',
+        reconnect_max_retries: 5,
+        aggressive_mode: false,
+        aggressive_attempts: 10,
+        aggressive_interval: '500ms',
+        max_session_duration: 'auto',
+        renew_before: '2m',
+        inactive_after: '30s',
+        use_session_manager_plugin: false,
+        session_manager_plugin_path: 'session-manager-plugin',
+      },
     });
     expect(defaultSettings('/tmp/w/').log.file).toBe('/tmp/w/warren.log');
     expect(defaultSettings('C:\\Users\\ann\\warren').log.file).toBe('C:\\Users\\ann\\warren\\warren.log');
@@ -181,5 +196,42 @@ describe('resolveSettings', () => {
         expect(initialMs).toBeLessThanOrEqual(maxMs);
       }),
     );
+  });
+});
+
+describe('ssm settings', () => {
+  it("default to EC2 Connect's policy: 1-2-4-8-16 s, 5 attempts, no aggressive burst", () => {
+    const d = defaultSettings(home);
+    expect(ssmReconnectMs(d)).toEqual({ initialMs: 1000, maxMs: 16_000, maxRetries: 5 });
+    expect(ssmMaxSessionMs(d)).toBe('auto');
+  });
+
+  it('aggressive mode adds the quick burst', () => {
+    const d = defaultSettings(home);
+    const s = { ...d, ssm: { ...d.ssm, aggressive_mode: true, aggressive_attempts: 4, aggressive_interval: '250ms' } };
+    expect(ssmReconnectMs(s).aggressive).toEqual({ attempts: 4, intervalMs: 250 });
+  });
+
+  it('come from WARREN_SSM_* variables, with auto/none or a duration for the session length', () => {
+    const r = resolveSettings({
+      defaults: defaultSettings(home),
+      env: { WARREN_SSM_MAX_SESSION_DURATION: '90m', WARREN_SSM_AGGRESSIVE_MODE: 'yes', WARREN_SSM_RECONNECT_MAX_RETRIES: '7' },
+    });
+    expect(r.settings.ssm.max_session_duration).toBe('1h30m');
+    expect(ssmMaxSessionMs(r.settings)).toBe(90 * 60_000);
+    expect(r.settings.ssm.aggressive_mode).toBe(true);
+    expect(r.settings.ssm.reconnect_max_retries).toBe(7);
+    expect(r.sources['ssm.max_session_duration']).toBe('env');
+    const none = resolveSettings({ defaults: defaultSettings(home), env: { WARREN_SSM_MAX_SESSION_DURATION: 'none', WARREN_SSM_INACTIVE_AFTER: 'soon' } });
+    expect(none.settings.ssm.max_session_duration).toBe('none');
+    expect(none.settings.ssm.inactive_after).toBe('30s');
+    expect(none.warnings.join('\n')).toContain('WARREN_SSM_INACTIVE_AFTER');
+  });
+
+  it('an ssm first delay longer than its maximum is capped, not fatal', () => {
+    const r = resolveSettings({ defaults: defaultSettings(home), env: { WARREN_SSM_RECONNECT_INITIAL_DELAY: '30s', WARREN_RECONNECT_INITIAL_DELAY: '5m' } });
+    expect(r.settings.ssm.reconnect_initial_delay).toBe('16s');
+    expect(r.settings.reconnect.initial_delay).toBe('60s');
+    expect(r.warnings.length).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 // The settings model (what config.get returns): MolePort's defaults, the partial `config.update`,
 // and resolution "CLI flag > WARREN_<SECTION>_<KEY> env > stored > default". Pure: env comes in as
 // a plain record, nothing here reads the process.
-import { configInfoSchema, durationStringSchema, logLevelSchema, type ConfigInfo } from '../api/models.js';
+import { configInfoSchema, durationStringSchema, logLevelSchema, maxSessionDurationSchema, type ConfigInfo } from '../api/models.js';
 import { configUpdateParamsSchema, type ConfigUpdateParams } from '../api/contract.js';
 import { ErrorCode, WarrenError, describeIssues } from '../api/errors.js';
 import { formatDuration, tryParseDuration } from '../logic/duration.js';
@@ -24,6 +24,24 @@ export function defaultSettings(home: string): Settings {
     reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
     session: { auto_restore: true, max_sessions_per_instance: 3 },
     log: { level: 'info', file: joinHome(home, 'warren.log') },
+    ssm: defaultSsmSettings(),
+  };
+}
+
+/** EC2 Connect's numbers: retries 1-2-4-8-16 s (5 attempts), aggressive 10 × 0.5 s, inactive after 30 s. */
+export function defaultSsmSettings(): Settings['ssm'] {
+  return {
+    reconnect_initial_delay: '1s',
+    reconnect_max_delay: '16s',
+    reconnect_max_retries: 5,
+    aggressive_mode: false,
+    aggressive_attempts: 10,
+    aggressive_interval: '500ms',
+    max_session_duration: 'auto',
+    renew_before: '2m',
+    inactive_after: '30s',
+    use_session_manager_plugin: false,
+    session_manager_plugin_path: 'session-manager-plugin',
   };
 }
 
@@ -38,6 +56,17 @@ export const SETTING_KEYS = [
   ['session', 'max_sessions_per_instance'],
   ['log', 'level'],
   ['log', 'file'],
+  ['ssm', 'reconnect_initial_delay'],
+  ['ssm', 'reconnect_max_delay'],
+  ['ssm', 'reconnect_max_retries'],
+  ['ssm', 'aggressive_mode'],
+  ['ssm', 'aggressive_attempts'],
+  ['ssm', 'aggressive_interval'],
+  ['ssm', 'max_session_duration'],
+  ['ssm', 'renew_before'],
+  ['ssm', 'inactive_after'],
+  ['ssm', 'use_session_manager_plugin'],
+  ['ssm', 'session_manager_plugin_path'],
 ] as const;
 type SettingKey = (typeof SETTING_KEYS)[number];
 type PathOf<K> = K extends readonly ['', infer N extends string] ? N : K extends readonly [infer S extends string, infer N extends string] ? `${S}.${N}` : never;
@@ -66,11 +95,32 @@ export function reconnectDelaysMs(settings: Settings): DelayMs {
   };
 }
 
+/** The SSM reconnect policy in milliseconds (EC2 Connect's ReconnectionPolicy). */
+export function ssmReconnectMs(settings: Settings): DelayMs & { maxRetries: number; aggressive?: { attempts: number; intervalMs: number } } {
+  const s = settings.ssm;
+  const out: ReturnType<typeof ssmReconnectMs> = {
+    initialMs: tryParseDuration(s.reconnect_initial_delay) ?? 1000,
+    maxMs: tryParseDuration(s.reconnect_max_delay) ?? 16_000,
+    maxRetries: s.reconnect_max_retries,
+  };
+  if (s.aggressive_mode) out.aggressive = { attempts: s.aggressive_attempts, intervalMs: tryParseDuration(s.aggressive_interval) ?? 500 };
+  return out;
+}
+
+/** ssm.max_session_duration in ms: a number, 'auto' (ask the account's preferences) or 'none'. */
+export function ssmMaxSessionMs(settings: Settings): number | 'auto' | 'none' {
+  const v = settings.ssm.max_session_duration;
+  return v === 'auto' || v === 'none' ? v : (tryParseDuration(v) ?? 'auto');
+}
+
 /** Why a settings object is not acceptable as a whole, or undefined. */
 export function settingsProblem(settings: Settings): string | undefined {
   const { initialMs, maxMs } = reconnectDelaysMs(settings);
   if (initialMs > maxMs)
     return `reconnect.initial_delay (${settings.reconnect.initial_delay}) must not be longer than reconnect.max_delay (${settings.reconnect.max_delay})`;
+  const ssm = ssmReconnectMs(settings);
+  if (ssm.initialMs > ssm.maxMs)
+    return `ssm.reconnect_initial_delay (${settings.ssm.reconnect_initial_delay}) must not be longer than ssm.reconnect_max_delay (${settings.ssm.reconnect_max_delay})`;
   return undefined;
 }
 
@@ -81,6 +131,7 @@ function overlay(base: Settings, patch: SettingsPatch): Settings {
     reconnect: { ...base.reconnect, ...stripUndefined(patch.reconnect) },
     session: { ...base.session, ...stripUndefined(patch.session) },
     log: { ...base.log, ...stripUndefined(patch.log) },
+    ssm: { ...base.ssm, ...stripUndefined(patch.ssm) },
   };
 }
 
@@ -111,7 +162,7 @@ export function mergeSettingsPatch(a: SettingsPatch, b: SettingsPatch): Settings
   const out: SettingsPatch = {};
   const ssh = b.ssh_config_path ?? a.ssh_config_path;
   if (ssh !== undefined) out.ssh_config_path = ssh;
-  for (const section of ['reconnect', 'session', 'log'] as const) {
+  for (const section of ['reconnect', 'session', 'log', 'ssm'] as const) {
     const merged = { ...stripUndefined(a[section]), ...stripUndefined(b[section]) };
     if (Object.keys(merged).length > 0) (out as Record<string, unknown>)[section] = merged;
   }
@@ -129,6 +180,17 @@ const leafSchemas = {
   'session.max_sessions_per_instance': configInfoSchema.shape.session.shape.max_sessions_per_instance,
   'log.level': logLevelSchema,
   'log.file': configInfoSchema.shape.log.shape.file.min(1),
+  'ssm.reconnect_initial_delay': durationStringSchema,
+  'ssm.reconnect_max_delay': durationStringSchema,
+  'ssm.reconnect_max_retries': configInfoSchema.shape.ssm.shape.reconnect_max_retries,
+  'ssm.aggressive_mode': configInfoSchema.shape.ssm.shape.aggressive_mode,
+  'ssm.aggressive_attempts': configInfoSchema.shape.ssm.shape.aggressive_attempts,
+  'ssm.aggressive_interval': durationStringSchema,
+  'ssm.max_session_duration': maxSessionDurationSchema,
+  'ssm.renew_before': durationStringSchema,
+  'ssm.inactive_after': durationStringSchema,
+  'ssm.use_session_manager_plugin': configInfoSchema.shape.ssm.shape.use_session_manager_plugin,
+  'ssm.session_manager_plugin_path': configInfoSchema.shape.ssm.shape.session_manager_plugin_path,
 } as const;
 
 function getLeaf(obj: unknown, [section, key]: SettingKey): unknown {
@@ -153,7 +215,7 @@ export function sanitizeSettingsPatch(raw: unknown): { patch: SettingsPatch; war
   const warnings: string[] = [];
   if (raw === undefined || raw === null) return { patch, warnings };
   if (typeof raw !== 'object' || Array.isArray(raw)) return { patch, warnings: ['stored settings are not an object; using defaults'] };
-  const known = new Set<string>(['ssh_config_path', 'reconnect', 'session', 'log']);
+  const known = new Set<string>(['ssh_config_path', 'reconnect', 'session', 'log', 'ssm']);
   for (const k of Object.keys(raw)) if (!known.has(k)) warnings.push(`unknown stored setting "${k}" ignored`);
   for (const keyDef of SETTING_KEYS) {
     const value = getLeaf(raw, keyDef);
@@ -170,22 +232,36 @@ function parseEnvValue(path: SettingPath, text: string): { ok: true; value: unkn
   const t = text.trim();
   switch (path) {
     case 'reconnect.enabled':
-    case 'session.auto_restore': {
+    case 'session.auto_restore':
+    case 'ssm.aggressive_mode':
+    case 'ssm.use_session_manager_plugin': {
       const v = t.toLowerCase();
       if (['1', 'true', 'yes', 'on'].includes(v)) return { ok: true, value: true };
       if (['0', 'false', 'no', 'off'].includes(v)) return { ok: true, value: false };
       return { ok: false, why: 'use true or false' };
     }
-    case 'reconnect.max_retries': {
+    case 'reconnect.max_retries':
+    case 'ssm.reconnect_max_retries': {
       if (!/^\d+$/.test(t)) return { ok: false, why: 'use a whole number (0 = unlimited)' };
       return { ok: true, value: Number(t) };
     }
-    case 'session.max_sessions_per_instance': {
+    case 'session.max_sessions_per_instance':
+    case 'ssm.aggressive_attempts': {
       if (!/^\d+$/.test(t) || Number(t) < 1) return { ok: false, why: 'use a whole number from 1' };
       return { ok: true, value: Number(t) };
     }
+    case 'ssm.max_session_duration': {
+      if (t === 'auto' || t === 'none') return { ok: true, value: t };
+      const ms = tryParseDuration(t);
+      return ms === undefined ? { ok: false, why: 'use auto, none or a duration like "1h"' } : { ok: true, value: formatDuration(ms) };
+    }
     case 'reconnect.initial_delay':
-    case 'reconnect.max_delay': {
+    case 'reconnect.max_delay':
+    case 'ssm.reconnect_initial_delay':
+    case 'ssm.reconnect_max_delay':
+    case 'ssm.aggressive_interval':
+    case 'ssm.renew_before':
+    case 'ssm.inactive_after': {
       const ms = tryParseDuration(t);
       // Normalised, so "90s" and "1.5m" end up in the schema's form.
       return ms === undefined ? { ok: false, why: 'use a duration like "1s" or "1m30s"' } : { ok: true, value: formatDuration(ms) };
@@ -248,11 +324,15 @@ export function resolveSettings(input: ResolveInput): Resolved {
     settings = overlay(settings, patch);
     for (const k of SETTING_KEYS) if (getLeaf(patch, k) !== undefined) sources[pathOf(k)] = source;
   }
-  const problem = settingsProblem(settings);
-  if (problem) {
-    // An inconsistent mix of layers must not stop the daemon: cap the first delay at the maximum.
-    warnings.push(`${problem}; using ${settings.reconnect.max_delay} for both`);
-    settings = { ...settings, reconnect: { ...settings.reconnect, initial_delay: settings.reconnect.max_delay } };
+  // An inconsistent mix of layers must not stop the daemon: cap each first delay at its maximum.
+  for (let problem = settingsProblem(settings); problem; problem = settingsProblem(settings)) {
+    if (problem.startsWith('ssm.')) {
+      warnings.push(`${problem}; using ${settings.ssm.reconnect_max_delay} for both`);
+      settings = { ...settings, ssm: { ...settings.ssm, reconnect_initial_delay: settings.ssm.reconnect_max_delay } };
+    } else {
+      warnings.push(`${problem}; using ${settings.reconnect.max_delay} for both`);
+      settings = { ...settings, reconnect: { ...settings.reconnect, initial_delay: settings.reconnect.max_delay } };
+    }
   }
   return { settings, sources, warnings };
 }

@@ -2,13 +2,19 @@
 // through the real SDK clients (DescribeInstances + DescribeInstanceInformation).
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
-import { ErrorCode, WarrenError, type Ec2Instance, type ParsedParamsOf, type SsmRule, type SsmSessionInfo } from '../../src-shared/api/index.js';
+import { ErrorCode, WarrenError, type Ec2Instance, type ParsedParamsOf, type LinkConnection, type LinkHistorySummary, type SsmRule, type SsmSessionInfo } from '../../src-shared/api/index.js';
 import type { AwsClientCache } from '../aws/aws-clients.js';
 import type { Engine } from '../core/engine.js';
 import { awsError } from '../transports/ssm/aws-errors.js';
 import type { Handlers } from './dispatcher.js';
 
-type Ec2Method = 'ec2.connect' | 'ec2.list' | 'ec2.status' | 'ec2.terminate' | 'ec2.instances';
+type Ec2Method = 'ec2.connect' | 'ec2.list' | 'ec2.status' | 'ec2.terminate' | 'ec2.instances' | 'ec2.history';
+
+/** What ec2.history reads (the store's link history). */
+export interface LinkHistoryReader {
+  list(filter: { rule?: string; target?: string; limit?: number }): LinkConnection[];
+  summary(filter: { rule?: string; target?: string }): LinkHistorySummary;
+}
 
 function sameRule(a: SsmRule, b: SsmRule): boolean {
   const keys = ['instance_id', 'local_port', 'remote_port', 'remote_host', 'profile', 'region'] as const;
@@ -18,7 +24,12 @@ function sameRule(a: SsmRule, b: SsmRule): boolean {
 /** Sessions that hold (or are getting) an SSM session: what counts against the per-instance limit. */
 const LIVE = new Set(['starting', 'active', 'reconnecting']);
 
-export function createEc2Handlers(engine: Engine, aws: AwsClientCache | undefined, maxSessionsPerInstance: () => number = () => 3): Pick<Handlers, Ec2Method> {
+export function createEc2Handlers(
+  engine: Engine,
+  aws: AwsClientCache | undefined,
+  maxSessionsPerInstance: () => number = () => 3,
+  history?: LinkHistoryReader,
+): Pick<Handlers, Ec2Method> {
   const ssmRule = (name: string): SsmRule => {
     const rule = engine.rules.get(name);
     if (rule.kind !== 'ssm') throw new WarrenError(ErrorCode.RuleNotFound, `no SSM forward named "${name}" (see \`warren ec2 list\`)`, { name });
@@ -86,6 +97,12 @@ export function createEc2Handlers(engine: Engine, aws: AwsClientCache | undefine
         .map((r) => engine.sessionInfo(r.name) as SsmSessionInfo),
     }),
     'ec2.status': (p) => engine.sessionInfo(ssmRule(p.name).name) as SsmSessionInfo,
+    'ec2.history': (p) => {
+      // History outlives its rule, so a deleted forward's name is still a valid filter.
+      const filter = { ...(p.name ? { rule: p.name } : {}), ...(p.instance_id ? { target: p.instance_id } : {}) };
+      if (!history) return { connections: [], summary: { connections: 0, rtt_samples: 0 } };
+      return { connections: history.list({ ...filter, limit: p.limit }), summary: history.summary(filter) };
+    },
     'ec2.terminate': async (p) => {
       await engine.stopRule(ssmRule(p.name).name);
       return { name: p.name, status: 'stopped' };

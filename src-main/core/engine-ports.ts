@@ -43,10 +43,39 @@ export interface HostDirectory {
   describe(alias: string): HostSummary;
 }
 
+/** Why a link row was opened: the first connect, a reconnect after a loss, or a make-before-break swap. */
+export type LinkOpenReason = 'connect' | 'reconnect' | 'replace';
+
+export interface LinkOpened {
+  rule_name: string;
+  kind: ForwardRule['kind'];
+  target: string;
+  remote_id?: string | undefined;
+  reason: LinkOpenReason;
+  connected_at: number;
+  connect_ms: number;
+}
+
+export interface LinkClosed {
+  closed_at: number;
+  close_reason: string;
+  rtt_samples: number;
+  rtt_avg_ms?: number | undefined;
+  rtt_min_ms?: number | undefined;
+  rtt_max_ms?: number | undefined;
+}
+
+/** Connection time and latency per link a session rode (EC2 Connect property 11). */
+export interface LinkHistoryPort {
+  opened(row: LinkOpened): number;
+  closed(id: number, row: LinkClosed): void;
+}
+
 export interface EnginePorts {
   rules: RulePort;
   active: ActivePort;
   history: HistoryPort;
+  linkHistory?: LinkHistoryPort;
   metrics: MetricsPort;
   hosts: HostDirectory;
   transports: { ssh: Transport<string>; conduit?: Transport<ConduitTarget>; ssm?: Transport<SsmTarget> };

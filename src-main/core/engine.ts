@@ -15,7 +15,7 @@ import type { SessionEvent } from '../../src-shared/domain/session-machine.js';
 import type { EnginePorts } from './engine-ports.js';
 import type { EventBus } from './event-bus.js';
 import { ForwardSession } from './forward-session.js';
-import { LinkKeeper } from './link-keeper.js';
+import { LinkKeeper, type LinkRecorder } from './link-keeper.js';
 import type { Link } from './link.js';
 import { MetricsTicker } from './metrics-ticker.js';
 import { errorMessage, type ReconnectPolicy } from './reconnect-policy.js';
@@ -37,6 +37,10 @@ export interface EngineLog {
 
 export interface EngineOptions {
   policy: () => ReconnectPolicy;
+  /** SSM sessions' own policy (EC2 Connect: 1-2-4-8-16 s, aggressive mode); default: `policy`. */
+  ssmPolicy?: () => ReconnectPolicy;
+  /** Property 8: a session with no new connection and no byte moved for this long is inactive. */
+  inactiveAfterMs?: () => number;
   probeIntervalMs: number;
   probeTimeoutMs: number;
   probeMinTimeoutMs: number;
@@ -228,7 +232,10 @@ export class Engine {
       const target: SsmTarget = { instanceId: rule.instance_id, remotePort: rule.remote_port, remoteHost: rule.remote_host, profile: rule.profile, region: rule.region };
       // One SSM session per ssm rule (ARCHITECTURE: one data channel per ssm session).
       const key = `ssm:${rule.name}:${rule.instance_id}:${rule.remote_host ?? ''}:${rule.remote_port}:${rule.profile ?? ''}:${rule.region ?? ''}`;
-      return this.keeperIn(this.ssmKeepers, key, (signal) => transport.connect(target, signal), { instance: rule.instance_id }, 'ssm session changed');
+      return this.keeperIn(this.ssmKeepers, key, (signal) => transport.connect(target, signal), { instance: rule.instance_id }, 'ssm session changed', {
+        policy: this.opts.ssmPolicy ?? this.opts.policy,
+        recorder: this.recorderFor(rule.name, 'ssm', rule.instance_id),
+      });
     }
     const transport = this.ports.transports.conduit;
     if (!transport) throw new WarrenError(ErrorCode.InternalError, 'this Warren has no conduit transport');
@@ -237,13 +244,21 @@ export class Engine {
   }
 
   /** The keeper under `key` in `map`, made on first use with the engine's monitor and reconnector settings. */
-  private keeperIn(map: Map<string, LinkKeeper>, key: string, connect: (signal: AbortSignal) => Promise<Link>, logFields: object, logMessage: string): LinkKeeper {
+  private keeperIn(
+    map: Map<string, LinkKeeper>,
+    key: string,
+    connect: (signal: AbortSignal) => Promise<Link>,
+    logFields: object,
+    logMessage: string,
+    extra: { policy?: () => ReconnectPolicy; recorder?: LinkRecorder | undefined } = {},
+  ): LinkKeeper {
     let k = map.get(key);
     if (!k) {
       k = new LinkKeeper({
         key,
         connect,
-        policy: this.opts.policy,
+        policy: extra.policy ?? this.opts.policy,
+        ...(extra.recorder ? { recorder: extra.recorder } : {}),
         probeIntervalMs: this.opts.probeIntervalMs,
         probeTimeoutMs: this.opts.probeTimeoutMs,
         probeMinTimeoutMs: this.opts.probeMinTimeoutMs,
@@ -254,6 +269,25 @@ export class Engine {
       map.set(key, k);
     }
     return k;
+  }
+
+  /** Writes each link of a rule's session to the link history (connection time, latency). */
+  private recorderFor(ruleName: string, kind: ForwardRule['kind'], target: string): LinkRecorder | undefined {
+    const history = this.ports.linkHistory;
+    if (!history) return undefined;
+    return {
+      opened: (link, reason, connectMs) =>
+        history.opened({
+          rule_name: ruleName,
+          kind,
+          target,
+          remote_id: (link as { sessionId?: string }).sessionId,
+          reason,
+          connected_at: Date.now(),
+          connect_ms: connectMs,
+        }),
+      closed: (id, rtt, reason) => history.closed(id, { closed_at: Date.now(), close_reason: reason, ...rtt.summary() }),
+    };
   }
 
   /** Live conduit links (for conduit.status and the Routers view). */
@@ -305,7 +339,7 @@ export class Engine {
           },
           log: this.log,
         },
-        { clientWaitMs: this.opts.clientWaitMs },
+        { clientWaitMs: this.opts.clientWaitMs, ...(this.opts.inactiveAfterMs ? { inactiveAfterMs: this.opts.inactiveAfterMs } : {}) },
       );
       this.sessions.set(name, s);
     }

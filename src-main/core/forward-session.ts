@@ -23,7 +23,11 @@ export interface SessionHooks {
 export interface SessionOptions {
   /** How long a new local client waits for a reconnecting link before it is closed. */
   clientWaitMs: number;
+  /** Property 8's threshold (default 30 s). */
+  inactiveAfterMs?: () => number;
 }
+
+const DEFAULT_INACTIVE_AFTER_MS = 30_000;
 
 export function sessionId(rule: ForwardRule): string {
   if (rule.kind === 'conduit') {
@@ -48,6 +52,10 @@ export class ForwardSession implements LinkUser {
   connectedAt: Date | undefined;
   lastError: string | undefined;
   nextRetryAt: Date | undefined;
+  /** Date.now() of the last new local connection and of the last byte moved (property 8). */
+  lastConnectionAt = 0;
+  lastTransferAt = 0;
+  private wasInactive = false;
 
   constructor(
     public rule: ForwardRule,
@@ -84,9 +92,16 @@ export class ForwardSession implements LinkUser {
       if (r.profile !== undefined) info.profile = r.profile;
       if (r.region !== undefined) info.region = r.region;
       if (r.remote_host !== undefined) info.remote_host = r.remote_host;
-      const ssm = this.link as { sessionId?: string; mode?: 'mux' | 'basic' } | undefined;
+      const ssm = this.link as { sessionId?: string; mode?: 'mux' | 'basic' | 'plugin'; renewAt?: number } | undefined;
       if (ssm?.sessionId) info.session_id = ssm.sessionId;
       if (ssm?.mode) info.mode = ssm.mode;
+      if (ssm?.renewAt !== undefined && this._status === 'active') info.renew_at = new Date(ssm.renewAt).toISOString();
+      const connectMs = this.keeperIfBound()?.connectMs;
+      if (connectMs !== undefined && this._status === 'active') info.connect_ms = connectMs;
+      if (this._status === 'active') {
+        info.inactive = this.isInactive(Date.now());
+        info.last_activity_at = new Date(this.lastActivityAt()).toISOString();
+      }
     } else {
       info = { ...state, kind: 'ssh', host: r.host, type: r.type, local_port: r.local_port };
       if (r.remote_host !== undefined) info.remote_host = r.remote_host;
@@ -113,6 +128,9 @@ export class ForwardSession implements LinkUser {
     this.bytesSent = 0;
     this.bytesReceived = 0;
     this.reconnectCount = 0;
+    this.lastConnectionAt = 0;
+    this.lastTransferAt = 0;
+    this.wasInactive = false;
     const gen = ++this.generation;
     const outcome = this.waitStart();
     try {
@@ -141,6 +159,26 @@ export class ForwardSession implements LinkUser {
     this.startWaiter = undefined;
     await this.release();
     this.fire(this._status === 'error' ? 'dismiss' : 'stop', undefined);
+  }
+
+  /** The latest of: connected, last new local connection, last byte moved. */
+  lastActivityAt(): number {
+    return Math.max(this.connectedAt?.getTime() ?? 0, this.lastConnectionAt, this.lastTransferAt);
+  }
+
+  /** Property 8: active, yet no new local connection and no data moved for the threshold. */
+  isInactive(now: number): boolean {
+    if (this._status !== 'active') return false;
+    return now - this.lastActivityAt() >= (this.opts.inactiveAfterMs?.() ?? DEFAULT_INACTIVE_AFTER_MS);
+  }
+
+  /** Called every metrics tick: tells listeners when the session turns inactive or active again. */
+  checkActivity(now: number): void {
+    const inactive = this.isInactive(now);
+    if (inactive === this.wasInactive) return;
+    this.wasInactive = inactive;
+    this.hooks.log?.info({ session: this.rule.name, inactive }, inactive ? 'session inactive' : 'session active again');
+    this.hooks.changed(this, 'info');
   }
 
   // ── LinkUser ─────────────────────────────────────────────────────────────────────────────────
@@ -283,22 +321,33 @@ export class ForwardSession implements LinkUser {
   }
 
   private udp: UdpForwarder | undefined;
+  private readonly counter = {
+    addSent: (n: number) => {
+      this.bytesSent += n;
+      this.lastTransferAt = Date.now();
+    },
+    addReceived: (n: number) => {
+      this.bytesReceived += n;
+      this.lastTransferAt = Date.now();
+    },
+  };
   private readonly udpContext: UdpContext = {
     target: () => conduitTarget(this.rule),
-    counter: { addSent: (n) => (this.bytesSent += n), addReceived: (n) => (this.bytesReceived += n) },
+    counter: this.counter,
     linkForClient: async () => (await this.linkForClient()) as (Link & DatagramLink) | undefined,
     noteError: (e) => this.noteStreamError(e),
   };
 
   private readonly connections: ConnectionContext = {
     rule: () => this.rule, // read at each use: a restart may swap the rule
-    counter: { addSent: (n) => (this.bytesSent += n), addReceived: (n) => (this.bytesReceived += n) },
+    counter: this.counter,
     track: (s) => this.track(s),
     linkForClient: () => this.linkForClient(),
     noteError: (e) => this.noteStreamError(e),
   };
 
   private track(s: Duplex): void {
+    this.lastConnectionAt = Date.now();
     this.sockets.add(s);
     s.once('close', () => this.sockets.delete(s));
   }

@@ -4,7 +4,9 @@
 // given up on. One keeper per link key, shared by that host's forwards.
 import type { ConnectionState } from '../../src-shared/api/index.js';
 import { backoffDelay, mayRetry } from '../../src-shared/logic/backoff.js';
+import type { LinkOpenReason } from './engine-ports.js';
 import type { Link } from './link.js';
+import { RttStats } from './rtt-stats.js';
 import { errorMessage, isPermanentError, type ReconnectPolicy } from './reconnect-policy.js';
 
 export interface LinkUser {
@@ -14,6 +16,12 @@ export interface LinkUser {
   linkDown(err: Error | undefined, nextRetryAt: Date | undefined): void;
   /** The keeper gave up (permanent error, retries spent, or reconnect disabled). */
   linkFailed(err: unknown): void;
+}
+
+/** Where a keeper writes each link's connection time and latency (the engine binds it to a rule). */
+export interface LinkRecorder {
+  opened(link: Link, reason: LinkOpenReason, connectMs: number): number | undefined;
+  closed(id: number, rtt: RttStats, reason: string): void;
 }
 
 export interface LinkKeeperOptions {
@@ -34,6 +42,7 @@ export interface LinkKeeperOptions {
   onState: (state: ConnectionState, err?: unknown) => void;
   log?: { info(o: object, m: string): void; warn(o: object, m: string): void };
   random?: () => number;
+  recorder?: LinkRecorder;
 }
 
 export class LinkKeeper {
@@ -54,6 +63,12 @@ export class LinkKeeper {
   rttMs: number | undefined;
   private srttMs: number | undefined;
   nextRetryAt: Date | undefined;
+  /** How long the current link took to come up (ms), from asking to usable. */
+  connectMs: number | undefined;
+  private connectStartedAt = 0;
+  private rtt = new RttStats();
+  private recordId: number | undefined;
+  private unsubscribeRenewed: (() => void) | undefined;
 
   constructor(private readonly opts: LinkKeeperOptions) {}
 
@@ -150,6 +165,7 @@ export class LinkKeeper {
     const ac = new AbortController();
     this.connecting = ac;
     this.nextRetryAt = undefined;
+    this.connectStartedAt = performance.now();
     this.opts.connect(ac.signal).then(
       (link) => {
         this.connecting = undefined;
@@ -174,7 +190,15 @@ export class LinkKeeper {
     this.attempt = 0;
     this.missed = 0;
     this.lastError = undefined;
+    this.connectMs = Math.round((performance.now() - this.connectStartedAt) * 10) / 10;
+    this.openRecord(link, reconnected ? 'reconnect' : 'connect', this.connectMs);
     this.unsubscribeClose = link.onClose((err) => this.onLinkClosed(link, err));
+    this.unsubscribeRenewed = link.onRenewed?.((info) => {
+      if (link !== this.link) return;
+      this.closeRecord('replaced by a new session');
+      this.connectMs = info.connectMs;
+      this.openRecord(link, 'replace', info.connectMs);
+    });
     this.setState('connected');
     this.opts.log?.info({ link: this.opts.key, reconnected }, 'link up');
     for (const w of this.waiters.splice(0)) w.resolve(link);
@@ -215,7 +239,7 @@ export class LinkKeeper {
 
   private onLinkClosed(link: Link, err: Error | undefined): void {
     if (link !== this.link) return;
-    this.detachLink();
+    this.detachLink(err ? err.message : 'closed by the far side');
     if (this.disposed) return;
     if (this.userCount === 0) {
       this.setState('disconnected');
@@ -236,7 +260,31 @@ export class LinkKeeper {
     this.tryConnect();
   }
 
-  private detachLink(): void {
+  private openRecord(link: Link, reason: LinkOpenReason, connectMs: number): void {
+    this.rtt = new RttStats();
+    try {
+      this.recordId = this.opts.recorder?.opened(link, reason, connectMs);
+    } catch (e) {
+      // History is a record, not a dependency: a full disk must not take the tunnel down.
+      this.opts.log?.warn({ link: this.opts.key, err: errorMessage(e) }, 'could not record the connection');
+    }
+  }
+
+  private closeRecord(reason: string): void {
+    const id = this.recordId;
+    this.recordId = undefined;
+    if (id === undefined) return;
+    try {
+      this.opts.recorder?.closed(id, this.rtt, reason);
+    } catch (e) {
+      this.opts.log?.warn({ link: this.opts.key, err: errorMessage(e) }, 'could not record the connection');
+    }
+  }
+
+  private detachLink(reason = 'closed'): void {
+    this.closeRecord(reason);
+    this.unsubscribeRenewed?.();
+    this.unsubscribeRenewed = undefined;
     this.unsubscribeClose?.();
     this.unsubscribeClose = undefined;
     this.link = undefined;
@@ -263,6 +311,7 @@ export class LinkKeeper {
     const sentAt = Date.now();
     try {
       this.rttMs = await link.probe(this.probeTimeout());
+      if (link === this.link) this.rtt.add(this.rttMs);
       this.srttMs = this.srttMs === undefined ? this.rttMs : 0.875 * this.srttMs + 0.125 * this.rttMs;
       this.missed = 0;
     } catch (err) {
@@ -304,7 +353,7 @@ export class LinkKeeper {
     this.retryTimer = undefined;
     this.nextRetryAt = undefined;
     const link = this.link;
-    this.detachLink();
+    this.detachLink(state === 'disconnected' ? 'stopped' : state);
     for (const w of this.waiters.splice(0)) w.reject(new Error(`${this.opts.key}: closed`));
     this.setState(state);
     if (link) await link.close().catch(() => undefined);

@@ -46,6 +46,11 @@ export interface Link {
   probe(timeoutMs: number): Promise<number>;
   /** Date.now() of the last byte received from the far side, if the transport tracks it. */
   lastReceiveAt?(): number;
+  /**
+   * The transport swapped the far-side session under this link without closing it (SSM's
+   * make-before-break before a session or credential deadline); connectMs is the new session's.
+   */
+  onRenewed?(listener: (info: { connectMs: number }) => void): () => void;
   /** Called once when the link dies or is closed (err absent for an orderly close). */
   onClose(listener: (err?: Error) => void): () => void;
   close(): Promise<void>;

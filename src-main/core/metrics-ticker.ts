@@ -37,7 +37,11 @@ export class MetricsTicker {
   private tick(): void {
     const all = [...this.sessions()];
     let total = 0;
-    for (const s of all) total += s.bytesSent + s.bytesReceived;
+    const at = Date.now();
+    for (const s of all) {
+      total += s.bytesSent + s.bytesReceived;
+      s.checkActivity(at);
+    }
     this.idleGc.observe(total);
     const running = all.filter((s) => s.status !== 'stopped');
     if (running.length > 0 && this.bus.size > 0) {

@@ -32,7 +32,54 @@ export const ec2InstanceSchema = z.object({
 });
 export type Ec2Instance = z.infer<typeof ec2InstanceSchema>;
 
+/** One link a session rode: its connection time and round-trip statistics (property 11). */
+export const linkConnectionSchema = z.object({
+  id: z.number().int(),
+  rule_name: z.string(),
+  kind: z.enum(['ssh', 'conduit', 'ssm']),
+  /** The instance id (ssm), host alias (ssh) or router (conduit). */
+  target: z.string(),
+  /** The SSM session id. */
+  remote_id: z.string().optional(),
+  /** connect: first link of a start; reconnect: after a loss; replace: make-before-break swap. */
+  reason: z.enum(['connect', 'reconnect', 'replace']),
+  connected_at: z.string(),
+  connect_ms: z.number().nonnegative(),
+  rtt_samples: z.number().int().nonnegative(),
+  rtt_avg_ms: z.number().optional(),
+  rtt_min_ms: z.number().optional(),
+  rtt_max_ms: z.number().optional(),
+  closed_at: z.string().optional(),
+  close_reason: z.string().optional(),
+});
+export type LinkConnection = z.infer<typeof linkConnectionSchema>;
+
+export const linkHistorySummarySchema = z.object({
+  connections: z.number().int().nonnegative(),
+  connect_ms_avg: z.number().optional(),
+  connect_ms_p50: z.number().optional(),
+  connect_ms_max: z.number().optional(),
+  rtt_samples: z.number().int().nonnegative(),
+  rtt_ms_avg: z.number().optional(),
+  rtt_ms_min: z.number().optional(),
+  rtt_ms_max: z.number().optional(),
+});
+export type LinkHistorySummary = z.infer<typeof linkHistorySummarySchema>;
+
+export const ec2HistoryParamsSchema = z
+  .object({
+    name: ruleNameSchema.optional(),
+    instance_id: instanceIdSchema.optional(),
+    limit: z.number().int().min(1).max(1000).default(50),
+  })
+  .strict();
+
 export const ec2Methods = {
+  'ec2.history': {
+    params: ec2HistoryParamsSchema,
+    result: z.object({ connections: z.array(linkConnectionSchema), summary: linkHistorySummarySchema }),
+    doc: 'Connection time and latency of each SSM session a forward rode, newest first, with a summary',
+  },
   'ec2.connect': {
     params: ec2ConnectParamsSchema,
     result: z.object({

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { SessionInfo, WarrenClient } from '../src-shared/api/index.js';
 import type { LiveCarrier } from './api/carrier.js';
+import { AwsPromptModal } from './components/aws-prompt-modal.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { ConnectionBanner } from './components/connection-banner.js';
 import { ForwardForm } from './components/forward-form.js';
@@ -119,6 +120,7 @@ export function App(props: { client: WarrenClient; carrier: LiveCarrier }) {
         />
       )}
       <PromptHost prompt={state.prompt} actions={actions} />
+      <AwsPromptModal client={props.client} carrier={props.carrier} />
     </div>
   );
 }

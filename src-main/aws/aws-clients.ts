@@ -18,8 +18,17 @@ export interface AwsTarget {
   region?: string | undefined;
 }
 
-/** Asks the user for an MFA code (the daemon routes it to the UI or the CLI prompt). */
-export type MfaCodeProvider = (mfaSerial: string) => Promise<string>;
+/**
+ * Asks the user for an MFA code (the daemon routes it to the UI or the CLI prompt). The SDK passes
+ * the serial only; the target says which profile asked, so the prompt can name it.
+ */
+export type MfaCodeProvider = (mfaSerial: string, target: AwsTarget) => Promise<string>;
+
+/**
+ * Called when the credential chain fails. Resolve to retry the chain once (the cause was fixed,
+ * e.g. an SSO sign-in), or throw: the original error or a clearer one.
+ */
+export type CredentialRecovery = (error: unknown, target: AwsTarget) => Promise<void>;
 
 export interface AwsClients {
   readonly target: AwsTarget;
@@ -32,15 +41,29 @@ export interface AwsClients {
 
 export interface AwsClientOptions {
   mfaCodeProvider?: MfaCodeProvider;
+  credentialRecovery?: CredentialRecovery;
   /** Per-call attempts (the SDK's standard retry strategy); default 3. */
   maxAttempts?: number;
 }
 
 export function createAwsClients(target: AwsTarget, opts: AwsClientOptions = {}): AwsClients {
-  const credentials = fromNodeProviderChain({
+  const ask = opts.mfaCodeProvider;
+  const chain = fromNodeProviderChain({
     ...(target.profile ? { profile: target.profile } : {}),
-    ...(opts.mfaCodeProvider ? { mfaCodeProvider: opts.mfaCodeProvider } : {}),
+    ...(ask ? { mfaCodeProvider: (serial: string) => ask(serial, target) } : {}),
   });
+  const recover = opts.credentialRecovery;
+  // The chain memoizes successes only, so calling it again after a recovery really re-resolves.
+  const credentials: CredentialsProvider = recover
+    ? async (props) => {
+        try {
+          return await chain(props);
+        } catch (e) {
+          await recover(e, target);
+          return chain(props);
+        }
+      }
+    : chain;
   const config = {
     credentials,
     ...(target.profile ? { profile: target.profile } : {}),

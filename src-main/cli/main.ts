@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { WarrenError } from '../../src-shared/api/index.js';
 import { CliError } from './cli-error.js';
+import { registerAws } from './commands/aws.js';
 import { registerConfig } from './commands/config.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerDiagnose } from './commands/diagnose.js';
@@ -61,6 +62,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSession(program, ctx);
   registerConduit(program, ctx);
   registerEc2(program, ctx);
+  registerAws(program, ctx);
   registerVscode(program, ctx);
   registerDiagnose(program, ctx);
   registerFix(program, ctx);

@@ -25,6 +25,16 @@ describe('describeEvent', () => {
     expect(line).toContain('fix      i-0123456789abcdef0');
     expect(line).not.toContain('undefined');
   });
+  it('prints credential prompts with how to answer them (not as metrics)', () => {
+    const line = describeEvent(
+      'event.prompt',
+      { id: 'p1', kind: 'mfa', profile: 'admin', mfa_serial: 'arn:aws:iam::123456789012:mfa/ann', expires_at: '2026-11-23T10:05:00Z', message: 'MFA code', status: 'open' },
+      false,
+      at,
+    );
+    expect(line).toContain('prompt   p1 open profile admin: MFA code for arn:aws:iam::123456789012:mfa/ann');
+    expect(line).toContain('warren aws answer p1');
+  });
   it('prints metrics', () => {
     expect(describeEvent('event.metrics', { sessions: [] }, false, at)).toContain('metrics  no sessions');
   });

@@ -36,6 +36,11 @@ export function describeEvent(method: NotificationName, params: NotificationPayl
     const e = params as NotificationPayload<'event.diagnose'>;
     return `${time} diagnose ${e.instance_id} ${formatProgress(e)}`;
   }
+  if (method === 'event.prompt') {
+    const e = params as NotificationPayload<'event.prompt'>;
+    const what = e.kind === 'mfa' ? `MFA code for ${e.mfa_serial ?? '?'}` : `SSO sign-in at ${e.verification_uri_complete ?? e.verification_uri ?? '?'} (code ${e.user_code ?? '?'})`;
+    return `${time} prompt   ${e.id} ${e.status} profile ${e.profile}: ${what}${e.status === 'open' ? ` — answer with \`warren aws answer ${e.id}\`` : ''}`;
+  }
   const e = params as NotificationPayload<'event.metrics'>;
   const parts = e.sessions.map((s) => `${s.name} ${s.status} ↑${formatBytes(s.bytes_sent)} ↓${formatBytes(s.bytes_received)}`);
   return `${time} metrics  ${parts.join('; ') || 'no sessions'}`;

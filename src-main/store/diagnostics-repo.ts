@@ -67,7 +67,8 @@ export function createDiagnosticsRepo(db: Database.Database, maxRuns: number = D
       report.instance_id,
       report.mode,
       report.likelihood_percent,
-      worstSeverity(report.results) ?? null,
+      // aws-config runs keep their checks in aws_config (see asDiagnosticReport).
+      worstSeverity([...report.results, ...(report.aws_config?.checks ?? [])]) ?? null,
       report.started_at,
       JSON.stringify(report),
     );

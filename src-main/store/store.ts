@@ -4,7 +4,9 @@ import type Database from 'better-sqlite3';
 import { createActiveRepo, type ActiveRepo } from './active-repo.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { createDiagnosticsRepo, type DiagnosticsRepo } from './diagnostics-repo.js';
+import { createFixRunsRepo, type FixRunsRepo } from './fix-runs-repo.js';
 import { createHistoryRepo, type HistoryRepo } from './history-repo.js';
+import { createLinkHistoryRepo, type LinkHistoryRepo } from './link-history-repo.js';
 import { createMetricsRepo, defaultRetention, type MetricsRepo, type RetentionPolicy } from './metrics-repo.js';
 import { createRulesRepo, type RulesRepo } from './rules-repo.js';
 import { createSettingsRepo, type SettingsRepo } from './settings-repo.js';
@@ -19,6 +21,8 @@ export interface StoreOptions extends OpenDatabaseOptions {
   maxHistoryRows?: number;
   /** Diagnostic runs kept (default 1000; the oldest go on each insert). */
   maxDiagnosticRuns?: number;
+  /** Fix runs kept (default 1000; the oldest go on each insert). */
+  maxFixRuns?: number;
 }
 
 export interface Store {
@@ -29,6 +33,9 @@ export interface Store {
   readonly metrics: MetricsRepo;
   readonly active: ActiveRepo;
   readonly diagnostics: DiagnosticsRepo;
+  readonly fixRuns: FixRunsRepo;
+  /** Connection time and latency of each link a session rode. */
+  readonly links: LinkHistoryRepo;
   /** Run several repository calls as one transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
   /** Retention for metrics and history; cheap enough to call every few minutes. */
@@ -57,6 +64,8 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     metrics,
     active: createActiveRepo(db, now),
     diagnostics: createDiagnosticsRepo(db, options.maxDiagnosticRuns),
+    fixRuns: createFixRunsRepo(db, options.maxFixRuns),
+    links: createLinkHistoryRepo(db),
     transaction: (fn) => db.transaction(fn)(),
     maintain(nowMs = now().getTime()) {
       return { metricsDeleted: metrics.prune(nowMs), historyDeleted: history.prune(maxHistoryRows) };

@@ -1,11 +1,13 @@
-// The diagnose.* methods: EC2 Connect's `diagnose full|precheck|preventive|item|list` served by the
-// daemon, which stores every run (diagnose.history) and reports each finished item as an
-// `event.diagnose` notification while a run is under way.
+// The diagnose.* methods: EC2 Connect's `diagnose full|precheck|preventive|item|list|aws-config`
+// served by the daemon, which stores every run (diagnose.history) and reports each finished item of
+// diagnose.run as an `event.diagnose` notification while a run is under way.
 import { z } from 'zod';
 import {
+  awsConfigReportSchema,
   diagnosticItemNameSchema,
   diagnosticItemNames,
   diagnosticModeSchema,
+  diagnosticReportModeSchema,
   diagnosticReportSchema,
   diagnosticResultSchema,
   preventiveStageSchema,
@@ -46,14 +48,35 @@ export type DiagnoseRunResult = z.infer<typeof diagnoseRunResultSchema>;
 
 export const diagnoseRunSummarySchema = z.object({
   run_id: z.string(),
+  /** Empty for an aws-config run without --instance-id. */
   instance_id: z.string(),
-  mode: diagnosticModeSchema,
+  mode: diagnosticReportModeSchema,
+  /** For aws-config runs: the score, rounded down. */
   likelihood_percent: z.number().int().min(0).max(100),
   started_at: z.string(),
   /** The worst severity among failed/warned items; absent when every item passed or was skipped. */
   worst_severity: severitySchema.optional(),
 });
 export type DiagnoseRunSummary = z.infer<typeof diagnoseRunSummarySchema>;
+
+export const diagnoseAwsConfigParamsSchema = z
+  .object({
+    profile: awsProfileSchema.optional(),
+    region: awsRegionSchema.optional(),
+    /** Also check the instance exists in that region/account, and scope the IAM probes to it. */
+    instance_id: instanceIdSchema.optional(),
+    /** Report where the credentials come from and when they expire (warn under 15 minutes). */
+    include_credentials: z.boolean().optional(),
+    /** Probe the caller's permissions for SSM port forwarding (no side effects). */
+    include_iam: z.boolean().optional(),
+    /** meets_minimum is false below this; the CLI then exits non-zero. Default 0. */
+    minimum_score: z.number().min(0).max(100).optional(),
+  })
+  .strict();
+export type DiagnoseAwsConfigParams = z.input<typeof diagnoseAwsConfigParamsSchema>;
+
+export const diagnoseAwsConfigResultSchema = awsConfigReportSchema.extend({ run_id: z.string() });
+export type DiagnoseAwsConfigResult = z.infer<typeof diagnoseAwsConfigResultSchema>;
 
 /** Notification `event.diagnose`: one item of a run finished. */
 export const diagnoseEventSchema = z.object({
@@ -77,6 +100,11 @@ export const diagnoseMethods = {
     params: z.object({}).strict(),
     result: z.object({ items: z.array(z.object({ item: diagnosticItemNameSchema, description: z.string() })) }),
     doc: 'The diagnostic items with what each checks',
+  },
+  'diagnose.aws_config': {
+    params: diagnoseAwsConfigParamsSchema,
+    result: diagnoseAwsConfigResultSchema,
+    doc: 'Validate the AWS configuration for SSM port forwarding (profile, region, credentials, optionally IAM and an instance) and score it 0–100; stored in diagnose.history as mode aws-config',
   },
   'diagnose.history': {
     params: z.object({ instance_id: instanceIdSchema.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),

@@ -41,11 +41,62 @@ export const diagnosticResultSchema = z.object({
 });
 export type DiagnosticResult = z.infer<typeof diagnosticResultSchema>;
 
+/** The modes diagnose.run runs (EC2 Connect's `diagnose full|precheck|preventive|item`). */
 export const diagnosticModeSchema = z.enum(['full', 'precheck', 'preventive', 'item']);
 export type DiagnosticMode = z.infer<typeof diagnosticModeSchema>;
 
+/**
+ * Every kind of stored run: diagnose.run's modes plus 'aws-config' (diagnose.aws_config). Kept apart
+ * from diagnosticModeSchema so diagnose.run never accepts 'aws-config' and its runner stays exhaustive.
+ */
+export const diagnosticReportModeSchema = z.enum(['full', 'precheck', 'preventive', 'item', 'aws-config']);
+export type DiagnosticReportMode = z.infer<typeof diagnosticReportModeSchema>;
+
 export const preventiveStageSchema = z.enum(['ec2', 'ssm', 'iam', 'network']);
 export type PreventiveStage = z.infer<typeof preventiveStageSchema>;
+
+// ── diagnose.aws_config: is this machine's AWS setup fit for SSM port forwarding? (EC2 Connect's
+// `diagnose aws-config`). Each check carries a weight; the score is the weighted share of passes.
+export const awsConfigCheckNames = ['profile', 'region', 'credentials', 'iam_permissions', 'ssm_endpoint', 'instance'] as const;
+export const awsConfigCheckNameSchema = z.enum(awsConfigCheckNames);
+export type AwsConfigCheckName = z.infer<typeof awsConfigCheckNameSchema>;
+
+export const awsConfigCheckResultSchema = z.object({
+  check: awsConfigCheckNameSchema,
+  /** Share of the score this check is worth (see aws-config/score.ts). */
+  weight: z.number().positive(),
+  /** What it earned: weight for pass, half for warn, 0 for fail or a blocked check. */
+  points: z.number().nonnegative(),
+  status: diagnosticStatusSchema,
+  severity: severitySchema,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  recommendation: diagnosticRecommendationSchema.optional(),
+  /** Not run because this earlier check failed (e.g. no region: no endpoint to test); scores 0. */
+  blocked_by: awsConfigCheckNameSchema.optional(),
+  duration_ms: z.number().nonnegative(),
+});
+export type AwsConfigCheckResult = z.infer<typeof awsConfigCheckResultSchema>;
+
+export const awsConfigReportSchema = z.object({
+  mode: z.literal('aws-config'),
+  /** The profile examined: --profile, else AWS_PROFILE, else "default". */
+  profile: z.string(),
+  profile_source: z.enum(['flag', 'AWS_PROFILE', 'default']),
+  /** Absent when no region could be resolved. */
+  region: z.string().optional(),
+  instance_id: z.string().optional(),
+  include_credentials: z.boolean(),
+  include_iam: z.boolean(),
+  checks: z.array(awsConfigCheckResultSchema),
+  /** 0–100, one decimal. */
+  score: z.number().min(0).max(100),
+  minimum_score: z.number().min(0).max(100),
+  meets_minimum: z.boolean(),
+  started_at: z.string(),
+  finished_at: z.string(),
+});
+export type AwsConfigReport = z.infer<typeof awsConfigReportSchema>;
 
 export const diagnosticReportSchema = z.object({
   instance_id: z.string(),
@@ -56,8 +107,13 @@ export const diagnosticReportSchema = z.object({
   likelihood_percent: z.number().int().min(0).max(100),
   started_at: z.string(),
   finished_at: z.string(),
-  mode: diagnosticModeSchema,
+  mode: diagnosticReportModeSchema,
   /** preventive with abort_on_critical: the stage after which it stopped (later items are "skip"). */
   aborted_after_stage: preventiveStageSchema.optional(),
+  /**
+   * Mode 'aws-config' only: the whole aws-config report, so those runs live in the same history as
+   * the others (results is then empty, likelihood_percent the score rounded down).
+   */
+  aws_config: awsConfigReportSchema.optional(),
 });
 export type DiagnosticReport = z.infer<typeof diagnosticReportSchema>;

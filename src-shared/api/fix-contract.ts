@@ -2,6 +2,7 @@
 // diagnoses, plans one action per problem, applies the automatic ones it may (starting a stopped
 // instance, waiting for the agent to register), diagnoses again and reports both likelihoods.
 // Anything that changes IAM or the network is never applied: it comes back as exact steps.
+// Every run that produced a result is kept (fix.history, fix.show).
 import { z } from 'zod';
 import { diagnosticItemNameSchema, diagnosticReportSchema } from './diagnostics.js';
 import { awsProfileSchema, awsRegionSchema, instanceIdSchema, portSchema } from './models.js';
@@ -60,9 +61,29 @@ export const fixRunParamsSchema = z
   .strict();
 export type FixRunParams = z.input<typeof fixRunParamsSchema>;
 
+/** apply: --auto-fix without --dry-run; dry-run: the plan only (--dry-run, or no --auto-fix). */
+export const fixRunModeSchema = z.enum(['apply', 'dry-run']);
+export type FixRunMode = z.infer<typeof fixRunModeSchema>;
+
+/**
+ * How a run ended:
+ *   nothing-to-fix  the diagnostics found nothing to plan for;
+ *   planned         dry-run with a plan;
+ *   fixed           applied, and diagnosing again plans nothing more;
+ *   partial         something was applied but problems remain;
+ *   failed          an action failed and none was applied;
+ *   manual          nothing could be applied: what remains needs a person (IAM, network…).
+ */
+export const fixOutcomeSchema = z.enum(['nothing-to-fix', 'planned', 'fixed', 'partial', 'failed', 'manual']);
+export type FixOutcome = z.infer<typeof fixOutcomeSchema>;
+
 export const fixRunResultSchema = z.object({
   run_id: z.string(),
   instance_id: z.string(),
+  mode: fixRunModeSchema,
+  outcome: fixOutcomeSchema,
+  started_at: z.string(),
+  finished_at: z.string(),
   plan: z.array(fixActionSchema),
   applied: z.array(fixAppliedSchema),
   skipped: z.array(fixSkippedSchema),
@@ -73,6 +94,21 @@ export const fixRunResultSchema = z.object({
   report_after: diagnosticReportSchema,
 });
 export type FixRunResult = z.infer<typeof fixRunResultSchema>;
+
+export const fixRunSummarySchema = z.object({
+  run_id: z.string(),
+  instance_id: z.string(),
+  mode: fixRunModeSchema,
+  outcome: fixOutcomeSchema,
+  likelihood_before: z.number().int().min(0).max(100),
+  likelihood_after: z.number().int().min(0).max(100),
+  started_at: z.string(),
+  finished_at: z.string(),
+  /** How many actions the plan had, and how many were applied. */
+  planned: z.number().int().nonnegative(),
+  applied: z.number().int().nonnegative(),
+});
+export type FixRunSummary = z.infer<typeof fixRunSummarySchema>;
 
 /** Notification `event.fix`: an action started, made progress (each wait tick), or ended. */
 export const fixEventSchema = z.object({
@@ -91,6 +127,16 @@ export const fixMethods = {
   'fix.run': {
     params: fixRunParamsSchema,
     result: fixRunResultSchema,
-    doc: 'Diagnose an instance, plan fixes, apply the automatic (optionally only safe) ones, and re-diagnose; progress as event.fix',
+    doc: 'Diagnose an instance, plan fixes, apply the automatic (optionally only safe) ones, and re-diagnose; progress as event.fix; stored (fix.history)',
+  },
+  'fix.history': {
+    params: z.object({ instance_id: instanceIdSchema.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    result: z.object({ runs: z.array(fixRunSummarySchema) }),
+    doc: 'Stored fix runs, newest first',
+  },
+  'fix.show': {
+    params: z.object({ run_id: z.string().min(1).max(100) }).strict(),
+    result: fixRunResultSchema,
+    doc: 'One stored fix run in full: plan, steps, what was applied, skipped or failed, likelihood before and after',
   },
 } as const;

@@ -3,7 +3,7 @@
 // which the daemon reads), the real CLI, and the data-channel service behind StartSession so the
 // fixed instance is then connected to and carries bytes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FixEvent, FixRunResult } from '../../../src-shared/api/fix-contract.js';
+import type { FixEvent, FixRunResult, FixRunSummary } from '../../../src-shared/api/fix-contract.js';
 import type { AwsEmulator } from '../../fixtures/aws-emulator/index.js';
 import { freePort } from '../../fixtures/ports.js';
 import { runWarren } from '../helpers/cli.js';
@@ -115,5 +115,42 @@ describe('warren fix through the emulator', () => {
     expect((await echoThrough(await connectThrough(port), 256 * 1024)).intact).toBe(true);
     await runWarren(env, ['ec2', 'terminate', 'fixed']);
     await waitForStatus(daemon.client, 'fixed', 'stopped');
+  }, 60_000);
+
+  it('every run is stored: fix history lists it with mode and outcome, fix show gives it back whole', async () => {
+    const h = await runWarren(env, ['fix', 'history', '--format', 'json']);
+    expect(h.code, h.stderr).toBe(0);
+    const runs = (JSON.parse(h.stdout) as { runs: FixRunSummary[] }).runs;
+    // Newest first: OFF fixed, NOROLE twice (nothing Warren may apply), DRY twice (plans only).
+    expect(runs.map((r) => [r.instance_id, r.mode, r.outcome])).toEqual([
+      [OFF, 'apply', 'fixed'],
+      [NOROLE, 'apply', 'manual'],
+      [NOROLE, 'apply', 'manual'],
+      [DRY, 'dry-run', 'planned'],
+      [DRY, 'dry-run', 'planned'],
+    ]);
+    expect(runs[0]).toMatchObject({ likelihood_after: 100, planned: 2, applied: 2 });
+    expect(runs[0]!.likelihood_before).toBeLessThan(100);
+
+    const off = await runWarren(env, ['fix', 'history', '--instance-id', OFF, '--limit', '1']);
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).toMatch(new RegExp(`${OFF}\\s+apply\\s+fixed\\s+\\d+% → 100%\\s+2/2\\s+${runs[0]!.run_id}`));
+    expect(off.stdout).not.toContain(DRY);
+
+    const show = await runWarren(env, ['fix', 'show', runs[0]!.run_id, '--format', 'json']);
+    expect(show.code, show.stderr).toBe(0);
+    const stored = JSON.parse(show.stdout) as FixRunResult;
+    expect(stored).toMatchObject({ run_id: runs[0]!.run_id, instance_id: OFF, mode: 'apply', outcome: 'fixed', likelihood_after: 100 });
+    expect(stored.applied.map((a) => a.id)).toEqual(['start_instance', 'wait_for_ssm_registration']);
+    const text = await runWarren(env, ['fix', 'show', runs[3]!.run_id]);
+    expect(text.stdout).toContain('outcome:  planned');
+    expect(text.stdout).toContain(`$ aws ec2 start-instances --instance-ids ${DRY} --region eu-west-1`);
+
+    const missing = await runWarren(env, ['fix', 'show', 'no-such-run']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no stored fix run no-such-run');
+    const noInstance = await runWarren(env, ['fix', '--auto-fix']);
+    expect(noInstance.code).toBe(2);
+    expect(noInstance.stderr).toContain("required option '--instance-id <id>' not specified");
   }, 60_000);
 });

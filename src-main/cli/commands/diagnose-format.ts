@@ -1,8 +1,9 @@
 // How `warren diagnose` / `warren precheck` print: a report as text (table, recommendations with
-// their exact commands, likelihood), JSON or YAML; the per-item progress line; the exit verdict.
+// their exact commands, likelihood), JSON or YAML; the per-item progress line; the exit verdict;
+// and `diagnose aws-config`'s scored checks.
 import { stringify as toYaml } from 'yaml';
-import type { DiagnoseEvent } from '../../../src-shared/api/diagnose-contract.js';
-import type { DiagnosticReport, DiagnosticStatus, Severity } from '../../../src-shared/api/diagnostics.js';
+import type { DiagnoseAwsConfigResult, DiagnoseEvent } from '../../../src-shared/api/diagnose-contract.js';
+import type { AwsConfigCheckResult, DiagnosticRecommendation, DiagnosticReport, DiagnosticStatus, Severity } from '../../../src-shared/api/diagnostics.js';
 import { formatTable, paint } from '../format.js';
 
 export const reportFormats = ['text', 'json', 'yaml'] as const;
@@ -36,19 +37,7 @@ export function formatReportText(report: DiagnosticReport & { run_id?: string },
       report.results.map((r) => [r.item, paintStatus(r.status, colour), r.status === 'pass' || r.status === 'skip' ? '-' : paintSeverity(r.severity, colour), r.message]),
     ).replace(/\n$/, ''),
   );
-  const recs = report.results.filter((r) => r.recommendation && r.status !== 'pass');
-  if (recs.length) {
-    lines.push('', 'recommendations:');
-    for (const r of recs) {
-      const rec = r.recommendation!;
-      lines.push(`  ${r.item} (${r.severity}): ${rec.summary}`);
-      for (const c of rec.commands ?? []) lines.push(`    $ ${c}`);
-      if (rec.policy_json) {
-        lines.push('    policy:');
-        for (const l of rec.policy_json.split('\n')) lines.push(`      ${l}`);
-      }
-    }
-  }
+  lines.push(...recommendationLines(report.results.filter((r) => r.status !== 'pass').map((r) => ({ name: r.item, severity: r.severity, recommendation: r.recommendation }))));
   if (report.aborted_after_stage) lines.push('', `stopped after the ${report.aborted_after_stage} stage: it found a CRITICAL problem`);
   const pct = `${report.likelihood_percent}%`;
   lines.push('', `connection likelihood: ${colour ? paint(pct, reportIsHealthy(report) ? 'green' : 'red', true) : pct}`);
@@ -64,4 +53,60 @@ export function formatProgress(e: DiagnoseEvent): string {
   const stage = e.stage_number !== undefined && e.total_stages !== undefined ? `stage ${e.stage_number}/${e.total_stages}${e.stage ? ` (${e.stage})` : ''}: ` : '';
   const sev = e.result.status === 'pass' || e.result.status === 'skip' ? '' : ` ${e.result.severity}`;
   return `${stage}${e.item}: ${e.result.status}${sev} (${e.result.duration_ms} ms)`;
+}
+
+/** The "recommendations:" block: each problem's summary, its exact commands and any policy. */
+function recommendationLines(items: ReadonlyArray<{ name: string; severity: Severity; recommendation?: DiagnosticRecommendation | undefined }>): string[] {
+  const withRec = items.filter((i) => i.recommendation);
+  if (withRec.length === 0) return [];
+  const lines = ['', 'recommendations:'];
+  for (const { name, severity, recommendation: rec } of withRec) {
+    lines.push(`  ${name} (${severity}): ${rec!.summary}`);
+    for (const c of rec!.commands ?? []) lines.push(`    $ ${c}`);
+    if (rec!.policy_json) {
+      lines.push('    policy:');
+      for (const l of rec!.policy_json.split('\n')) lines.push(`      ${l}`);
+    }
+  }
+  return lines;
+}
+
+/** 20 → "20", 7.5 → "7.5": scores and points have at most one decimal. */
+export function formatScore(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+function awsConfigStatus(c: AwsConfigCheckResult, colour: boolean): string {
+  return c.blocked_by ? paint('blocked', 'yellow', colour) : paintStatus(c.status, colour);
+}
+
+/** The line that says the score is below --minimum-score (the CLI then exits 3). */
+export function belowMinimumLine(r: Pick<DiagnoseAwsConfigResult, 'score' | 'minimum_score'>): string {
+  return `score ${formatScore(r.score)} is below the minimum ${formatScore(r.minimum_score)}`;
+}
+
+export function formatAwsConfigText(r: DiagnoseAwsConfigResult, colour: boolean): string {
+  const where = [
+    `profile "${r.profile}"${r.profile_source === 'default' ? '' : ` (${r.profile_source === 'flag' ? '--profile' : r.profile_source})`}`,
+    r.region ? `region ${r.region}` : 'no region',
+    r.instance_id ? `instance ${r.instance_id}` : undefined,
+  ].filter(Boolean);
+  const lines: string[] = [`AWS configuration for SSM port forwarding: ${where.join(', ')}`, ''];
+  lines.push(
+    formatTable(
+      ['CHECK', 'STATUS', 'SEVERITY', 'POINTS', 'MESSAGE'],
+      r.checks.map((c) => [
+        c.check,
+        awsConfigStatus(c, colour),
+        c.status === 'pass' || c.status === 'skip' ? '-' : paintSeverity(c.severity, colour),
+        `${formatScore(c.points)}/${formatScore(c.weight)}`,
+        c.message,
+      ]),
+    ).replace(/\n$/, ''),
+  );
+  lines.push(...recommendationLines(r.checks.filter((c) => c.status !== 'pass').map((c) => ({ name: c.check, severity: c.severity, recommendation: c.recommendation }))));
+  const score = `${formatScore(r.score)}/100`;
+  lines.push('', `score: ${colour ? paint(score, r.meets_minimum ? 'green' : 'red', true) : score}`);
+  if (!r.meets_minimum) lines.push(belowMinimumLine(r));
+  return `${lines.join('\n')}\n`;
 }

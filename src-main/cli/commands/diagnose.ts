@@ -1,24 +1,83 @@
-// warren diagnose full|precheck|preventive|item|list|history, and the top-level `warren precheck`:
-// EC2 Connect's connection diagnostics, run by the daemon through its AWS clients. Each finished
-// item prints a progress line on stderr (from event.diagnose); the report goes to stdout or --output
-// as text, JSON or YAML. Exit 3 when the connection is unlikely (see EXIT_HELP).
+// warren diagnose full|precheck|preventive|item|list|history|aws-config, and the top-level
+// `warren precheck`: EC2 Connect's connection diagnostics, run by the daemon through its AWS clients.
+// Each finished item prints a progress line on stderr (from event.diagnose); the report goes to
+// stdout or --output as text, JSON or YAML. Exit 3 when the connection is unlikely (see EXIT_HELP),
+// or, for aws-config, when the score is below --minimum-score (see AWS_CONFIG_HELP).
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { WarrenClient } from '../../../src-shared/api/index.js';
-import { diagnoseEventSchema, type DiagnoseRunParams } from '../../../src-shared/api/diagnose-contract.js';
+import { diagnoseEventSchema, type DiagnoseAwsConfigParams, type DiagnoseRunParams } from '../../../src-shared/api/diagnose-contract.js';
 import { diagnosticItemNames, type DiagnosticItemName, type DiagnosticMode } from '../../../src-shared/api/diagnostics.js';
 import { usageError } from '../cli-error.js';
+import { callAnsweringPrompts } from './aws.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatTable } from '../format.js';
 import { parseIntOption } from './shared.js';
-import { formatProgress, formatReportText, formatStructured, LIKELIHOOD_THRESHOLD, reportFormats, reportIsHealthy, type ReportFormat } from './diagnose-format.js';
+import {
+  belowMinimumLine,
+  formatAwsConfigText,
+  formatProgress,
+  formatReportText,
+  formatStructured,
+  LIKELIHOOD_THRESHOLD,
+  reportFormats,
+  reportIsHealthy,
+  type ReportFormat,
+} from './diagnose-format.js';
 
 const EXIT_HELP = `
 Exit status:
   0  connection likelihood is at least ${LIKELIHOOD_THRESHOLD}% and no item is CRITICAL
   3  likelihood below ${LIKELIHOOD_THRESHOLD}%, or a CRITICAL problem (the connection would be aborted)
   other codes as for every command (1 general, 2 usage, 4 AWS access denied)`;
+
+const AWS_CONFIG_HELP = `
+Checks (weight): profile (20), region (15), credentials (25), iam_permissions (20, --include-iam),
+ssm_endpoint (10), instance (10, --instance-id). Score = weighted share of passes, a warning
+earning half; a check blocked by an earlier failure earns nothing. The daemon's AWS environment
+is checked (its AWS_PROFILE, AWS_REGION, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE).
+
+Exit status:
+  0  the score is at least --minimum-score (default 0)
+  3  the score is below --minimum-score (the code every diagnose command uses for "not good enough")
+  other codes as for every command (1 general, 2 usage, 4 AWS access denied)`;
+
+/** --minimum-score: a number from 0 to 100, decimals allowed ("75.0", as EC2 Connect takes it). */
+export function parseScoreOption(value: string): number {
+  const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 0 && n <= 100)) throw usageError(`--minimum-score must be a number from 0 to 100, got "${value}"`);
+  return n;
+}
+
+interface AwsConfigFlags {
+  format: ReportFormat;
+  output?: string;
+  instanceId?: string;
+  profile?: string;
+  region?: string;
+  includeCredentials?: boolean;
+  includeIam?: boolean;
+  minimumScore: number;
+}
+
+async function awsConfig(ctx: CliContext, f: AwsConfigFlags): Promise<void> {
+  const params: DiagnoseAwsConfigParams = { minimum_score: f.minimumScore };
+  if (f.instanceId) params.instance_id = f.instanceId;
+  if (f.profile) params.profile = f.profile;
+  if (f.region) params.region = f.region;
+  if (f.includeCredentials) params.include_credentials = true;
+  if (f.includeIam) params.include_iam = true;
+  ctx.err('checking the AWS configuration for SSM port forwarding …');
+  const report = await callAnsweringPrompts(ctx, 'diagnose.aws_config', params);
+  emit(ctx, f, () => formatAwsConfigText(report, ctx.colour && !f.output), report);
+  if (report.meets_minimum) return;
+  // Exit 3 (ExitCode.Connection), as diagnose does when the likelihood is too low: the same "this
+  // setup is not good enough to connect" verdict. Not 2 (the command line was fine) nor 4 (that
+  // is AWS refusing one of Warren's own calls, not a finding).
+  ctx.exitCode = ExitCode.Connection;
+  // Text on stdout already ends with this line; otherwise stdout is data, so it goes to stderr.
+  if (f.format !== 'text' || f.output) ctx.err(belowMinimumLine(report));
+}
 
 interface OutputFlags {
   format: ReportFormat;
@@ -76,16 +135,16 @@ async function runAndReport(ctx: CliContext, mode: DiagnosticMode, f: RunFlags):
   if (f.region) params.region = f.region;
   if (f.abortOnCritical) params.abort_on_critical = true;
 
-  const report = await ctx.withClient(async (client: WarrenClient, carrier) => {
-    // Progress: every finished item of a run for this instance, as the daemon reports it.
-    carrier.onNotification((method, payload) => {
+  ctx.err(`diagnosing ${f.instanceId} (${mode}) …`);
+  // MFA/SSO prompts raised by the daemon's AWS calls are answered here; progress comes on the same
+  // connection: every finished item of a run for this instance, as the daemon reports it.
+  const report = await callAnsweringPrompts(ctx, 'diagnose.run', params, {
+    types: ['diagnose'],
+    on: (method, payload) => {
       if (method !== 'event.diagnose') return;
       const e = diagnoseEventSchema.safeParse(payload);
       if (e.success && e.data.instance_id === f.instanceId) ctx.err(formatProgress(e.data));
-    });
-    await client.call('events.subscribe', { types: ['diagnose'] });
-    ctx.err(`diagnosing ${f.instanceId} (${mode}) …`);
-    return client.call('diagnose.run', params);
+    },
   });
   emit(ctx, f, () => formatReportText(report, ctx.colour), report);
   if (!reportIsHealthy(report)) ctx.exitCode = ExitCode.Connection;
@@ -114,6 +173,20 @@ export function registerDiagnose(program: Command, ctx: CliContext): void {
       return runAndReport(ctx, 'item', f);
     });
 
+  outputOptions(
+    diagnose
+      .command('aws-config')
+      .description('validate the AWS configuration for SSM port forwarding and score it 0–100')
+      .option('--instance-id <id>', 'also check the instance exists in this region/account (and scope the IAM probes to it)')
+      .option('--profile <name>', 'AWS profile (default: AWS_PROFILE or "default")')
+      .option('--region <region>', "AWS region (default: AWS_REGION or the profile's)")
+      .option('--include-credentials', 'also report where the credentials come from and when they expire (warn under 15 min)')
+      .option('--include-iam', 'also probe the IAM permissions port forwarding needs (changes nothing)')
+      .option('--minimum-score <n>', 'exit 3 when the score is below this (0–100)', parseScoreOption, 0),
+  )
+    .addHelpText('after', AWS_CONFIG_HELP)
+    .action((f: AwsConfigFlags) => awsConfig(ctx, f));
+
   outputOptions(diagnose.command('list').description('the diagnostic items and what each checks')).action(async (f: OutputFlags) => {
     const r = await ctx.withClient((c) => c.call('diagnose.list_items'));
     emit(ctx, f, () => `${formatTable(['ITEM', 'CHECKS'], r.items.map((i) => [i.item, i.description]))}\n`, r);
@@ -135,7 +208,15 @@ export function registerDiagnose(program: Command, ctx: CliContext): void {
           ? 'no diagnostic runs yet (run `warren diagnose full --instance-id …`)\n'
           : `${formatTable(
               ['STARTED', 'INSTANCE', 'MODE', 'LIKELIHOOD', 'WORST', 'RUN'],
-              r.runs.map((x) => [x.started_at, x.instance_id, x.mode, `${x.likelihood_percent}%`, x.worst_severity ?? '-', x.run_id]),
+              r.runs.map((x) => [
+                x.started_at,
+                x.instance_id || '-',
+                x.mode,
+                // aws-config runs store their score (rounded down) where the others keep a likelihood.
+                x.mode === 'aws-config' ? `score ${x.likelihood_percent}` : `${x.likelihood_percent}%`,
+                x.worst_severity ?? '-',
+                x.run_id,
+              ]),
             )}\n`,
       r,
     );

@@ -1,8 +1,8 @@
 // How `warren fix` prints: the plan (each action's exact steps, safe / automatic), what was
 // applied, skipped or failed, and the likelihood before → after; plus the stderr progress lines
-// from event.fix ("waiting for SSM registration: 12 s, check 4").
-import type { FixAction, FixEvent, FixRunResult } from '../../../src-shared/api/fix-contract.js';
-import { paint } from '../format.js';
+// from event.fix ("waiting for SSM registration: 12 s, check 4"); and `fix history` / `fix show`.
+import type { FixAction, FixEvent, FixRunResult, FixRunSummary } from '../../../src-shared/api/fix-contract.js';
+import { formatTable, paint } from '../format.js';
 import { reportIsHealthy } from './diagnose-format.js';
 
 /** "1.2 s" under ten seconds (short waits in tests still show movement), "12 s" above. */
@@ -55,4 +55,26 @@ export function formatFixText(r: FixRunResult, opts: { colour: boolean; planOnly
   const after = `${r.likelihood_after}%`;
   lines.push('', `connection likelihood: ${r.likelihood_before}% → ${opts.colour ? paint(after, healthy ? 'green' : 'red', true) : after}`);
   return `${lines.join('\n')}\n`;
+}
+
+export function formatFixHistoryText(runs: readonly FixRunSummary[]): string {
+  if (runs.length === 0) return 'no fix runs yet (run `warren fix --instance-id …`)\n';
+  return formatTable(
+    ['STARTED', 'INSTANCE', 'MODE', 'OUTCOME', 'LIKELIHOOD', 'APPLIED', 'RUN'],
+    runs.map((r) => [r.started_at, r.instance_id, r.mode, r.outcome, `${r.likelihood_before}% → ${r.likelihood_after}%`, `${r.applied}/${r.planned}`, r.run_id]),
+  );
+}
+
+/** A stored run: when, how and how it ended, then the same body `warren fix` printed. */
+export function formatFixShowText(r: FixRunResult, colour: boolean): string {
+  const head = [
+    `fix run ${r.run_id}`,
+    `  instance: ${r.instance_id}`,
+    `  mode:     ${r.mode}`,
+    `  outcome:  ${r.outcome}`,
+    `  started:  ${r.started_at}`,
+    `  finished: ${r.finished_at}`,
+    '',
+  ];
+  return `${head.join('\n')}\n${formatFixText(r, { colour, planOnly: r.mode === 'dry-run' })}`;
 }

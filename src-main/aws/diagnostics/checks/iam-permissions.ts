@@ -83,7 +83,8 @@ async function instanceProfileArn(ctx: CheckContext, fromInstance: string | unde
   }
 }
 
-async function callerCannotStartSession(ctx: CheckContext): Promise<boolean> {
+/** Also used by aws-config's IAM probe (aws-config/iam.ts). */
+export async function callerCannotStartSession(ctx: CheckContext): Promise<boolean> {
   try {
     const out = await ctx.aws.ssm.send(
       new StartSessionCommand({ Target: ctx.instanceId, DocumentName: 'AWS-StartPortForwardingSession', Parameters: { portNumber: ['99999'] } }),

@@ -21,9 +21,12 @@ import { warrenHome, warrenPaths } from './paths.js';
 import { openStore } from './store/store.js';
 import { createSshHostDirectory, createSshTransport } from './transports/ssh/index.js';
 import { createConduitTransport } from './transports/conduit/conduit-transport.js';
-import { createSsmTransport } from './transports/ssm/ssm-transport.js';
+import { createConfiguredSsmTransport } from './transports/ssm/configured-transport.js';
 import { AwsClientCache } from './aws/aws-clients.js';
-import { reconnectDelaysMs } from '../src-shared/domain/settings.js';
+import { createCredentialServices } from './aws/credentials/index.js';
+import { reconnectDelaysMs, ssmReconnectMs } from '../src-shared/domain/settings.js';
+import { tryParseDuration } from '../src-shared/logic/duration.js';
+import { DEFAULT_JITTER } from '../src-shared/logic/backoff.js';
 import { WarrenError, ErrorCode } from '../src-shared/api/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -78,6 +81,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     cleanups.push({ name: 'store', run: () => store.close() });
     const interrupted = store.history.closeInterrupted('Warren stopped without an orderly shutdown');
     if (interrupted > 0) log.warn({ sessions: interrupted }, 'previous run ended abruptly; restoring its sessions');
+    store.links.closeInterrupted(Date.now());
 
     const settings = new SettingsService(paths.home, store.settings, process.env, options.settings ?? {});
     for (const w of settings.warnings) log.warn({}, w);
@@ -88,10 +92,12 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     const hosts = createSshHostDirectory({ sshConfigPath });
     await hosts.reload();
     const ssh = createSshTransport({ sshConfigPath, log: log.child({ part: 'ssh' }) });
-    const aws = new AwsClientCache();
-    cleanups.unshift({ name: 'aws clients', run: async () => aws.destroy() });
-
     const bus = new EventBus();
+    // MFA codes and SSO sign-ins are asked through event.prompt and answered with prompt.answer.
+    const credentials = createCredentialServices({ emit: (e) => bus.emit('event.prompt', e), log: log.child({ part: 'credentials' }) });
+    cleanups.unshift({ name: 'credential prompts', run: () => credentials.dispose() });
+    const aws = new AwsClientCache(credentials.clientOptions);
+    cleanups.unshift({ name: 'aws clients', run: async () => aws.destroy() });
     const engine = new Engine(
       {
         rules: store.rules,
@@ -107,8 +113,9 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
             }),
         },
         metrics: { add: (s) => store.metrics.add(s), prune: () => void store.maintain() },
+        linkHistory: store.links,
         hosts,
-        transports: { ssh, conduit: createConduitTransport({ home: paths.home }), ssm: createSsmTransport({ clients: aws, log: log.child({ part: 'ssm' }) }) },
+        transports: { ssh, conduit: createConduitTransport({ home: paths.home }), ssm: createConfiguredSsmTransport({ clients: aws, settings: () => settings.get(), log: log.child({ part: 'ssm' }) }) },
       },
       bus,
       {
@@ -118,6 +125,17 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
           const { initialMs, maxMs } = reconnectDelaysMs(s);
           return reconnectPolicy(initialMs, maxMs, s.reconnect.max_retries, s.reconnect.enabled);
         },
+        // EC2 Connect's policy for SSM sessions: 1-2-4-8-16 s, 5 attempts, optional aggressive burst.
+        ssmPolicy: () => {
+          const s = settings.get();
+          const p = ssmReconnectMs(s);
+          return {
+            enabled: s.reconnect.enabled,
+            maxRetries: p.maxRetries,
+            backoff: { initialMs: p.initialMs, maxMs: p.maxMs, jitter: DEFAULT_JITTER, ...(p.aggressive ? { aggressive: p.aggressive } : {}) },
+          };
+        },
+        inactiveAfterMs: () => tryParseDuration(settings.get().ssm.inactive_after) ?? 30_000,
       },
       log.child({ part: 'engine' }),
     );
@@ -134,7 +152,9 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
         engine,
         aws,
         diagnose: { repo: store.diagnostics, emit: (e) => bus.emit('event.diagnose', e) },
-        fix: { emit: (e) => bus.emit('event.fix', e) },
+        linkHistory: store.links,
+        fix: { repo: store.fixRuns, emit: (e) => bus.emit('event.fix', e) },
+        prompts: { broker: credentials.broker, ssoLogin: credentials.ssoLogin },
         subscriptions,
         settings: {
           get: () => settings.get(),

@@ -89,6 +89,8 @@ test('list instances, diagnose one, connect to it and carry bytes through the SS
   await expect.poll(async () => (await warren.bytes('web-echo')).sent, { timeout: 15_000 }).toBeGreaterThanOrEqual(size);
   await expect.poll(async () => (await warren.bytes('web-echo')).received, { timeout: 15_000 }).toBeGreaterThanOrEqual(size);
   await expect(page.getByTestId('forward-bytes-web-echo')).toContainText('256 KiB');
+  // How long the session took to come up (recorded in the history too).
+  await expect(page.getByTestId('ssm-activity-web-echo')).toContainText(/connected in \d+ ms/);
   await page.screenshot({ path: '/tmp/warren-ssm-forwards.png' });
 
   // Stop, then Remove.

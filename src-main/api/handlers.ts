@@ -5,8 +5,9 @@ import { formatUptime } from '../../src-shared/logic/duration.js';
 import { ruleHost, type Engine } from '../core/engine.js';
 import { createConduitHandlers } from './conduit-handlers.js';
 import { createDiagnoseHandlers, type DiagnoseDeps } from './diagnose-handlers.js';
-import { createEc2Handlers } from './ec2-handlers.js';
+import { createEc2Handlers, type LinkHistoryReader } from './ec2-handlers.js';
 import { createFixHandlers, type FixDeps } from './fix-handlers.js';
+import { createPromptHandlers, type PromptDeps } from './prompt-handlers.js';
 import type { AwsClientCache } from '../aws/aws-clients.js';
 import type { Handlers } from './dispatcher.js';
 import type { Subscriptions } from './subscriptions.js';
@@ -19,6 +20,10 @@ export interface HandlerDeps {
   diagnose?: DiagnoseDeps;
   /** fix.run: how its progress reaches subscribers. */
   fix?: FixDeps;
+  /** prompt.* and aws.sso_login: credential prompts (MFA codes, SSO sign-ins). */
+  prompts?: PromptDeps;
+  /** ec2.history: the connection time and latency of each link a session rode. */
+  linkHistory?: LinkHistoryReader;
   subscriptions: Subscriptions;
   settings: {
     get(): ConfigInfo;
@@ -44,9 +49,10 @@ export function createHandlers(d: HandlerDeps): Handlers {
   const { engine } = d;
   return {
     ...createConduitHandlers(engine, d.daemon.home),
-    ...createEc2Handlers(engine, d.aws, () => d.settings.get().session.max_sessions_per_instance),
+    ...createEc2Handlers(engine, d.aws, () => d.settings.get().session.max_sessions_per_instance, d.linkHistory),
     ...createDiagnoseHandlers(d.aws, d.diagnose),
     ...createFixHandlers(d.aws, d.fix),
+    ...createPromptHandlers(d.prompts),
     'host.list': () => ({ hosts: engine.listHosts() }),
     'host.reload': () => engine.reloadHosts(),
     'host.trust': (p) => d.ssh.trust(p.host, p.fingerprint),

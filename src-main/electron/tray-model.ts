@@ -1,7 +1,7 @@
 // What the tray shows, kept up to date, without Electron: reads forward.list + session.list through
 // a WarrenClient, re-reads on event.forward / event.ssh (debounced), and turns it into a TrayView via
 // the pure buildTrayMenu. tray.ts only draws the view and routes clicks. Tested against a real engine.
-import { errorCodeName, isWarrenError, type WarrenClient } from '../../src-shared/api/index.js';
+import { errorCodeName, isWarrenError, type SessionInfo, type WarrenClient } from '../../src-shared/api/index.js';
 import {
   buildTrayMenu,
   trayIconState,
@@ -9,6 +9,7 @@ import {
   type TrayIconState,
   type TrayMenuInput,
   type TrayMenuItem,
+  type SsmTrayRule,
 } from '../../src-shared/domain/tray-menu.js';
 
 export interface TrayView {
@@ -124,13 +125,32 @@ export class TrayModel {
       const tunnels = sessions.flatMap((t) =>
         t.kind === 'conduit' ? [{ kind: 'conduit' as const, name: t.name, bind: t.bind, source: t.source, protocol: t.protocol }] : [],
       );
-      input = { rules: [...forwards, ...tunnels], sessions, startAtLogin, engineReady: true };
+      input = { rules: [...forwards, ...tunnels], sessions, startAtLogin, engineReady: true, recentInstances: await this.readRecentInstances(sessions) };
     } catch (e) {
       this.options.log.warn({ err: String(e) }, 'tray could not read forwards/sessions; retrying');
       input = { rules: [], sessions: [], startAtLogin, engineReady: false };
       this.scheduleRefresh(this.options.retryAfterFailureMs ?? 5_000);
     }
     if (!this.disposed) this.options.onChange(viewOf(input));
+  }
+
+  /** SSM forwards ordered by their last connection (ec2.history), then the never-connected by name. */
+  private async readRecentInstances(sessions: readonly SessionInfo[]): Promise<SsmTrayRule[]> {
+    const ssm = sessions.flatMap((s) =>
+      s.kind === 'ssm'
+        ? [{ kind: 'ssm' as const, name: s.name, instance_id: s.instance_id, local_port: s.local_port, remote_port: s.remote_port, remote_host: s.remote_host }]
+        : [],
+    );
+    if (ssm.length === 0) return [];
+    const order = new Map<string, number>();
+    try {
+      const { connections } = await this.options.client.call('ec2.history', { limit: 500 });
+      for (const c of connections) if (!order.has(c.rule_name)) order.set(c.rule_name, order.size);
+    } catch {
+      // No history (an older engine): fall back to names only.
+    }
+    const rank = (name: string): number => order.get(name) ?? Number.MAX_SAFE_INTEGER;
+    return ssm.sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   private async readStartAtLogin(): Promise<boolean | 'unsupported'> {

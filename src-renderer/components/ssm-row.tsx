@@ -1,5 +1,5 @@
 // One SSM forward: :local → remote_port on the instance (or remote_host:port via it), its SSM
-// session id and mode, live status and counters, Start/Stop and Remove. Everything comes from its
+// session id and mode, connect time and inactivity, live status and counters, Start/Stop and Remove. Everything comes from its
 // SsmSessionInfo (SSM forwards are not in forward.list); no SSH-only field is read.
 import { formatSsmRoute } from '../format/format.js';
 import type { SsmRow as Row } from '../state/reducer.js';
@@ -7,6 +7,26 @@ import { KindTag } from './kind-tag.js';
 import { RowActions } from './row-actions.js';
 import { SessionCells } from './session-cells.js';
 import { RouteCell } from './route-cell.js';
+
+/** Time of day for a near-future instant (a replacement is at most hours away). */
+function clock(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** Connect time, inactivity (EC2 Connect property 8) and the next make-before-break replacement. */
+function SsmActivity({ name, session }: { name: string; session: Row['session'] }) {
+  const parts: string[] = [];
+  if (session.connect_ms !== undefined) parts.push(`connected in ${Math.round(session.connect_ms)} ms`);
+  if (session.inactive) parts.push(`inactive since ${session.last_activity_at ? clock(session.last_activity_at) : '?'}`);
+  if (session.renew_at) parts.push(`new session at ${clock(session.renew_at)}`);
+  if (parts.length === 0) return null;
+  return (
+    <div className="sub" data-testid={`ssm-activity-${name}`} data-inactive={session.inactive ? 'true' : 'false'}>
+      {parts.join(' · ')}
+    </div>
+  );
+}
 
 export interface SsmRowProps {
   row: Row;
@@ -32,6 +52,7 @@ export function SsmRow({ row, busy, rowError, onStart, onStop, onDelete }: SsmRo
             {session.session_id ? `${session.session_id}${session.mode ? ` · ${session.mode}` : ''}` : (session.mode ?? '')}
           </span>
         </div>
+        <SsmActivity name={name} session={session} />
       </td>
       <RouteCell name={name} route={formatSsmRoute(session)} routeTestId={`ssm-route-${name}`} error={error} />
       <SessionCells name={name} status={status} session={session} />

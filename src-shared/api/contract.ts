@@ -6,6 +6,7 @@ import { conduitMethods } from './conduit-contract.js';
 import { diagnoseEventSchema, diagnoseMethods } from './diagnose-contract.js';
 import { ec2Methods } from './ec2-contract.js';
 import { fixEventSchema, fixMethods } from './fix-contract.js';
+import { promptEventSchema, promptMethods } from './prompt-contract.js';
 import {
   configInfoSchema,
   durationStringSchema,
@@ -15,6 +16,7 @@ import {
   hostInfoSchema,
   hostKeyInfoSchema,
   logLevelSchema,
+  ssmSettingsSchema,
   portSchema,
   remoteHostSchema,
   ruleNameSchema,
@@ -68,11 +70,12 @@ export const configUpdateParamsSchema = z
       .optional(),
     session: z.object({ auto_restore: z.boolean().optional(), max_sessions_per_instance: z.number().int().min(1).max(50).optional() }).strict().optional(),
     log: z.object({ level: logLevelSchema.optional(), file: z.string().min(1).optional() }).strict().optional(),
+    ssm: ssmSettingsSchema.partial().strict().optional(),
   })
   .strict();
 export type ConfigUpdateParams = z.infer<typeof configUpdateParamsSchema>;
 
-export const eventTypeSchema = z.enum(['ssh', 'forward', 'metrics', 'diagnose', 'fix']);
+export const eventTypeSchema = z.enum(['ssh', 'forward', 'metrics', 'diagnose', 'fix', 'prompt']);
 export type EventType = z.infer<typeof eventTypeSchema>;
 
 function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
@@ -145,6 +148,7 @@ export const methods = {
   ...ec2Methods,
   ...diagnoseMethods,
   ...fixMethods,
+  ...promptMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -197,6 +201,8 @@ export const notifications = {
   'event.diagnose': diagnoseEventSchema,
   /** A fix.run action started, progressed (each SSM registration check) or ended. */
   'event.fix': fixEventSchema,
+  /** A credential prompt (MFA code, SSO sign-in) opened or ended; see prompt-contract.ts. */
+  'event.prompt': promptEventSchema,
 } as const;
 export type Notifications = typeof notifications;
 export type NotificationName = keyof Notifications;
@@ -211,4 +217,5 @@ export const notificationForType: Record<EventType, NotificationName> = {
   metrics: 'event.metrics',
   diagnose: 'event.diagnose',
   fix: 'event.fix',
+  prompt: 'event.prompt',
 };

@@ -196,8 +196,16 @@ export const ssmSessionInfoSchema = z.object({
   remote_host: z.string().optional(),
   /** The SSM session id while connected. */
   session_id: z.string().optional(),
-  /** mux (many connections over smux) or basic (one at a time, old agents). */
-  mode: z.enum(['mux', 'basic']).optional(),
+  /** mux (many connections over smux), basic (one at a time, old agents), or plugin (an installed session-manager-plugin carries the session). */
+  mode: z.enum(['mux', 'basic', 'plugin']).optional(),
+  /** How long the current session took to come up (StartSession to data channel ready), ms. */
+  connect_ms: z.number().nonnegative().optional(),
+  /** Property 8: no new local connection and no byte moved for ssm.inactive_after (while active). */
+  inactive: z.boolean().optional(),
+  /** The last new local connection or byte moved (ISO time), while the session is up. */
+  last_activity_at: z.string().optional(),
+  /** When the current SSM session will be replaced (make-before-break), if a deadline is known. */
+  renew_at: z.string().optional(),
 });
 export const sessionInfoSchema = z.discriminatedUnion('kind', [sshSessionInfoSchema, conduitSessionInfoSchema, ssmSessionInfoSchema]);
 export type SsmSessionInfo = z.infer<typeof ssmSessionInfoSchema>;
@@ -209,6 +217,29 @@ export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 export const durationStringSchema = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, 'a duration like "500ms", "1s", "1m30s"');
 
 export const logLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
+
+/** "auto": read maxSessionDuration from the account's Session Manager preferences; "none": never replace. */
+export const maxSessionDurationSchema = z.union([z.literal('auto'), z.literal('none'), durationStringSchema]);
+
+export const ssmSettingsSchema = z.object({
+  /** EC2 Connect's reconnect policy: 1-2-4-8-16 s, 5 attempts, then the user is told (properties 3, 6, 20). */
+  reconnect_initial_delay: durationStringSchema,
+  reconnect_max_delay: durationStringSchema,
+  reconnect_max_retries: z.number().int().min(0).max(1_000_000),
+  /** Aggressive mode: a burst of quick retries before the exponential ones. */
+  aggressive_mode: z.boolean(),
+  aggressive_attempts: z.number().int().min(1).max(1000),
+  aggressive_interval: durationStringSchema,
+  /** When the service will end a session; a replacement is opened renew_before that (make-before-break). */
+  max_session_duration: maxSessionDurationSchema,
+  renew_before: durationStringSchema,
+  /** Property 8: no new local connection and no byte moved for this long = inactive. */
+  inactive_after: durationStringSchema,
+  /** Use an installed session-manager-plugin instead of Warren's own data channel. */
+  use_session_manager_plugin: z.boolean(),
+  session_manager_plugin_path: z.string().min(1),
+});
+export type SsmSettings = z.infer<typeof ssmSettingsSchema>;
 
 export const configInfoSchema = z.object({
   ssh_config_path: z.string(),
@@ -224,6 +255,8 @@ export const configInfoSchema = z.object({
     max_sessions_per_instance: z.number().int().min(1).max(50),
   }),
   log: z.object({ level: logLevelSchema, file: z.string() }),
+  /** SSM forwards (EC2 Connect's policy and Session Manager's limits). */
+  ssm: ssmSettingsSchema,
 });
 export type ConfigInfo = z.infer<typeof configInfoSchema>;
 

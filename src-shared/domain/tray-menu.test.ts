@@ -9,6 +9,7 @@ import {
   type TrayMenuItem,
   type TrayRule,
   type TraySession,
+  type SsmTrayRule,
 } from './tray-menu.js';
 
 const STATUSES: SessionStatus[] = ['stopped', 'starting', 'active', 'reconnecting', 'error'];
@@ -166,5 +167,49 @@ describe('trayIconState and tooltip', () => {
     expect(describeRule({ name: 'a', host: 'h', type: 'dynamic', local_port: 1 })).toBe('SOCKS :1');
     expect(describeRule({ kind: 'conduit', name: 'c', bind: '127.0.0.1:8080', source: '10.2.0.2:8080', protocol: 'tcp' })).toBe('127.0.0.1:8080 ⇒ 10.2.0.2:8080');
     expect(describeRule({ kind: 'conduit', name: 'd', bind: '127.0.0.1:53', source: 'dns', protocol: 'udp' })).toBe('udp 127.0.0.1:53 ⇒ dns');
+  });
+});
+
+describe('recent instance forwards (tray quick-connect)', () => {
+  const ssm = (name: string, port: number, extra: Partial<SsmTrayRule> = {}): SsmTrayRule => ({ kind: 'ssm', name, instance_id: 'i-0123456789abcdef0', local_port: port, remote_port: 5432, ...extra });
+  const base = { rules: [], startAtLogin: false as const, engineReady: true };
+
+  it('lists them in the order given (most recent first) with their state, capped, after the rules', () => {
+    const recent = [ssm('db', 15432), ssm('web', 8080, { remote_port: 80, remote_host: 'internal.example' }), ssm('old', 9000)];
+    const items = buildTrayMenu({ ...base, recentInstances: recent, sessions: [{ name: 'web', status: 'active' }], maxRecentInstances: 2 });
+    const ids = items.map((i) => i.id);
+    expect(ids.slice(0, 5)).toEqual(['no-rules', 'sep-instances', 'instances-header', 'instance:db', 'instance:web']);
+    expect(ids).toContain('more-instances');
+    const web = items.find((i) => i.id === 'instance:web');
+    expect(web).toMatchObject({ kind: 'checkbox', checked: true, action: { type: 'stop', name: 'web' }, label: 'web  :8080 → internal.example:80 via i-0123456789abcdef0' });
+    expect(items.find((i) => i.id === 'instance:db')).toMatchObject({ checked: false, action: { type: 'start', name: 'db' }, label: 'db  :15432 → i-0123456789abcdef0:5432' });
+  });
+
+  it('shows no section without SSM forwards or while the engine is not answering', () => {
+    expect(buildTrayMenu({ ...base, sessions: [] }).some((i) => i.id === 'instances-header')).toBe(false);
+    expect(buildTrayMenu({ ...base, engineReady: false, sessions: [], recentInstances: [ssm('db', 1)] }).some((i) => i.id === 'instances-header')).toBe(false);
+  });
+
+  it('property: each recent forward at most once, ids unique, a starting one not clickable', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ name: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), status: fc.constantFrom('stopped', 'starting', 'active', 'reconnecting', 'error') }), { maxLength: 12 }),
+        fc.integer({ min: 0, max: 8 }),
+        (rows, max) => {
+          const recent = rows.map((r, i) => ssm(r.name, 1000 + i));
+          const sessions = rows.map((r) => ({ name: r.name, status: r.status as TraySession['status'] }));
+          const items = buildTrayMenu({ ...base, recentInstances: recent, sessions, maxRecentInstances: max });
+          const ids = items.map((i) => i.id);
+          expect(new Set(ids).size).toBe(ids.length);
+          const shown = items.filter((i) => i.id.startsWith('instance:'));
+          expect(shown.length).toBe(Math.min(max, new Set(rows.map((r) => r.name)).size));
+          const statusByName = new Map<string, TraySession['status']>(sessions.map((s) => [s.name, s.status]));
+          for (const item of shown) {
+            const st = statusByName.get(item.id.slice('instance:'.length));
+            expect(item.kind !== 'separator' && item.enabled).toBe(st !== 'starting');
+          }
+        },
+      ),
+    );
   });
 });

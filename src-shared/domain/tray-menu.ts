@@ -24,6 +24,16 @@ export interface ConduitTrayRule {
 
 export type TrayRule = SshTrayRule | ConduitTrayRule;
 
+/** An SSM forward to an EC2 instance: :local → instance:remote. */
+export interface SsmTrayRule {
+  kind: 'ssm';
+  name: string;
+  instance_id: string;
+  local_port: number;
+  remote_port: number;
+  remote_host?: string | undefined;
+}
+
 export interface TraySession {
   name: string;
   status: SessionStatus;
@@ -38,6 +48,10 @@ export interface TrayMenuInput {
   engineReady: boolean;
   /** More rules than this are summarised in one "…and N more" line: a tray menu is not a list view. */
   maxRules?: number;
+  /** SSM forwards, most recently connected first (quick-connect). */
+  recentInstances?: readonly SsmTrayRule[];
+  /** How many recent instance forwards the quick-connect section shows (default 5). */
+  maxRecentInstances?: number;
 }
 
 export type TrayAction =
@@ -55,6 +69,7 @@ export type TrayMenuItem =
 export type TrayIconState = 'idle' | 'active' | 'warning';
 
 export const DEFAULT_MAX_TRAY_RULES = 25;
+export const DEFAULT_MAX_RECENT_INSTANCES = 5;
 
 const STATUS_TEXT: Record<SessionStatus, string> = {
   stopped: '',
@@ -85,6 +100,18 @@ export function describeRule(rule: TrayRule): string {
     case 'dynamic':
       return `SOCKS :${rule.local_port}`;
   }
+}
+
+/** "web-db  :5432 → i-0abc…:5432" (the instance's remote host when the forward goes beyond it). */
+export function describeSsmRule(rule: SsmTrayRule): string {
+  const far = rule.remote_host ? `${rule.remote_host}:${rule.remote_port} via ${rule.instance_id}` : `${rule.instance_id}:${rule.remote_port}`;
+  return `:${rule.local_port} → ${far}`;
+}
+
+export function ssmRuleLabel(rule: SsmTrayRule, status: SessionStatus): string {
+  const name = rule.name.trim() === '' ? '(unnamed)' : rule.name;
+  const state = STATUS_TEXT[status];
+  return `${name}  ${describeSsmRule(rule)}${state ? ` — ${state}` : ''}`;
 }
 
 export function ruleLabel(rule: TrayRule, status: SessionStatus): string {
@@ -130,6 +157,28 @@ export function buildTrayMenu(input: TrayMenuInput): TrayMenuItem[] {
     }
     if (rules.length > max)
       items.push({ kind: 'normal', id: 'more-rules', label: `…and ${rules.length - max} more`, enabled: true, action: { type: 'open' } });
+  }
+
+  if (input.engineReady && input.recentInstances && input.recentInstances.length > 0) {
+    // Quick-connect: the instance forwards used last, in that order, one click to (re)connect.
+    const maxRecent = Math.max(0, Math.floor(input.maxRecentInstances ?? DEFAULT_MAX_RECENT_INSTANCES));
+    const shown = new Set<string>();
+    const recent = input.recentInstances.filter((r) => (shown.has(r.name) ? false : (shown.add(r.name), true)));
+    items.push({ kind: 'separator', id: 'sep-instances' });
+    items.push({ kind: 'normal', id: 'instances-header', label: 'Recent instance forwards', enabled: false });
+    for (const rule of recent.slice(0, maxRecent)) {
+      const st = status.get(rule.name) ?? 'stopped';
+      items.push({
+        kind: 'checkbox',
+        id: `instance:${rule.name}`,
+        label: ssmRuleLabel(rule, st),
+        enabled: st !== 'starting',
+        checked: isRunning(st),
+        action: toggleActionFor(rule.name, st),
+      });
+    }
+    if (recent.length > maxRecent)
+      items.push({ kind: 'normal', id: 'more-instances', label: `All ${recent.length} instance forwards…`, enabled: true, action: { type: 'open' } });
   }
 
   items.push({ kind: 'separator', id: 'sep-rules' });

@@ -1,8 +1,10 @@
-// warren ec2 connect|list|status|terminate|instances: EC2 Connect's connection commands. Forwards
+// warren ec2 connect|list|status|terminate|instances|history: EC2 Connect's connection commands. Forwards
 // go through SSM natively (no AWS CLI, no session-manager-plugin); the daemon's engine runs them.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { formatBytes, formatKeyValues, formatTable, paintStatus, uptimeSince } from '../format.js';
+import { callAnsweringPrompts } from './aws.js';
+import { registerEc2History } from './ec2-history.js';
 import { describeSsm } from './session.js';
 import { parseIntOption, withJson, type JsonFlag } from './shared.js';
 
@@ -40,18 +42,17 @@ export function registerEc2(program: Command, ctx: CliContext): void {
       const p = ctx.progress(`connecting to ${f.instanceId} through SSM …`);
       let r;
       try {
-        r = await ctx.withClient((c) =>
-          c.call('ec2.connect', {
-            instance_id: f.instanceId,
-            local_port: f.localPort,
-            remote_port: f.remotePort,
-            auto_connect: f.autoConnect === true,
-            new_session: f.newSession === true,
-            ...(f.remoteHost ? { remote_host: f.remoteHost } : {}),
-            ...(f.name ? { name: f.name } : {}),
-            ...awsParams(f),
-          }),
-        );
+        // The first connect resolves credentials: it may ask for an MFA code or an SSO sign-in.
+        r = await callAnsweringPrompts(ctx, 'ec2.connect', {
+          instance_id: f.instanceId,
+          local_port: f.localPort,
+          remote_port: f.remotePort,
+          auto_connect: f.autoConnect === true,
+          new_session: f.newSession === true,
+          ...(f.remoteHost ? { remote_host: f.remoteHost } : {}),
+          ...(f.name ? { name: f.name } : {}),
+          ...awsParams(f),
+        });
       } finally {
         p.done();
       }
@@ -111,6 +112,10 @@ export function registerEc2(program: Command, ctx: CliContext): void {
         ['received', formatBytes(s.bytes_received)],
         ['connections', String(s.active_connections)],
         ['reconnects', String(s.reconnect_count)],
+        ...(s.connect_ms !== undefined ? ([['connect time', `${s.connect_ms} ms`]] as Array<[string, string]>) : []),
+        ...(s.rtt_ms !== undefined ? ([['latency', `${s.rtt_ms} ms`]] as Array<[string, string]>) : []),
+        ...(s.inactive !== undefined ? ([['activity', s.inactive ? `inactive since ${s.last_activity_at ?? '?'}` : 'active']] as Array<[string, string]>) : []),
+        ...(s.renew_at ? ([['replaced at', `${s.renew_at} (before the session's deadline)`]] as Array<[string, string]>) : []),
         ...(s.last_error ? ([['last error', s.last_error]] as Array<[string, string]>) : []),
       ]),
     );
@@ -124,7 +129,7 @@ export function registerEc2(program: Command, ctx: CliContext): void {
   });
 
   withJson(awsOptions(ec2.command('instances').description('instances of a profile/region with their SSM agent status'))).action(async (f: AwsFlags & JsonFlag) => {
-    const r = await ctx.withClient((c) => c.call('ec2.instances', awsParams(f)));
+    const r = await callAnsweringPrompts(ctx, 'ec2.instances', awsParams(f));
     if (f.json) return ctx.json(r);
     if (r.instances.length === 0) return ctx.out('no instances');
     ctx.out(
@@ -134,4 +139,6 @@ export function registerEc2(program: Command, ctx: CliContext): void {
       ),
     );
   });
+
+  registerEc2History(ec2, ctx);
 }

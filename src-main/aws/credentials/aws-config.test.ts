@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awsHomeDir, parseAwsConfig, readAwsConfig, resolveSsoTarget, ssoTokenCachePath, writeSsoTokenCache } from './aws-config.js';
+import { awsHomeDir, readAwsConfig, resolveSsoTarget, ssoTokenCachePath, writeSsoTokenCache, type AwsConfigFile } from './aws-config.js';
 
 const CONFIG = `
 # comment
@@ -51,15 +51,34 @@ describe('AWS config for SSO', () => {
     for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it('parses profiles and sso-sessions as the SDK does (comments, sub-properties, ignored sections)', () => {
-    const c = parseAwsConfig(CONFIG);
-    expect(c.profiles['default']).toEqual({ region: 'eu-west-1', output: 'json' });
+  /** CONFIG written to a temporary AWS_CONFIG_FILE and read through the SDK's loader. */
+  async function load(text: string): Promise<AwsConfigFile> {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-awscfg-'));
+    dirs.push(home);
+    fs.writeFileSync(path.join(home, 'cfg'), text);
+    return readAwsConfig({ HOME: home, AWS_CONFIG_FILE: path.join(home, 'cfg'), AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none') });
+  }
+
+  it('reads profiles and sso-sessions through the SDK loader (comments, sub-properties, ignored sections)', async () => {
+    const c = await load(CONFIG);
+    // Sub-properties come as "section.key", exactly as the SDK itself sees them.
+    expect(c.profiles['default']).toEqual({ region: 'eu-west-1', output: 'json', 's3.max_concurrent_requests': '10' });
     expect(Object.keys(c.profiles)).not.toContain('not-a-profile');
     expect(c.ssoSessions['corp']?.['sso_region']).toBe('eu-central-1');
   });
 
-  it('finds the SSO session behind a profile, through source_profile, and legacy start URLs', () => {
-    const c = parseAwsConfig(CONFIG);
+  it('sees an edit made after the first read (no stale cache)', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-awscfg-'));
+    dirs.push(home);
+    const env = { HOME: home, AWS_CONFIG_FILE: path.join(home, 'cfg') };
+    fs.writeFileSync(env.AWS_CONFIG_FILE, '[profile a]\nregion = eu-west-1\n');
+    expect((await readAwsConfig(env)).profiles['a']?.['region']).toBe('eu-west-1');
+    fs.writeFileSync(env.AWS_CONFIG_FILE, '[profile a]\nregion = us-east-2\n');
+    expect((await readAwsConfig(env)).profiles['a']?.['region']).toBe('us-east-2');
+  });
+
+  it('finds the SSO session behind a profile, through source_profile, and legacy start URLs', async () => {
+    const c = await load(CONFIG);
     expect(resolveSsoTarget('dev', c)).toEqual({
       profile: 'dev',
       ssoSession: 'corp',
@@ -75,13 +94,13 @@ describe('AWS config for SSO', () => {
     expect(resolveSsoTarget('loop-a', c)).toBeUndefined();
   });
 
-  it('writes the token cache at the SDK path (HOME, sha1 of the key), 0600, and reads the config from AWS_CONFIG_FILE', () => {
+  it('writes the token cache at the SDK path (HOME, sha1 of the key), 0600, and reads the config from AWS_CONFIG_FILE', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-awscfg-'));
     dirs.push(home);
     const env = { HOME: home, AWS_CONFIG_FILE: path.join(home, 'cfg') };
     fs.writeFileSync(env.AWS_CONFIG_FILE, CONFIG);
-    expect(readAwsConfig(env).ssoSessions['corp']).toBeDefined();
-    expect(readAwsConfig({ HOME: home, AWS_CONFIG_FILE: path.join(home, 'none') })).toEqual({ profiles: {}, ssoSessions: {} });
+    expect((await readAwsConfig(env)).ssoSessions['corp']).toBeDefined();
+    expect(await readAwsConfig({ HOME: home, AWS_CONFIG_FILE: path.join(home, 'none') })).toEqual({ profiles: {}, ssoSessions: {} });
     expect(awsHomeDir(env)).toBe(home);
     const file = writeSsoTokenCache('corp', { accessToken: 'a', expiresAt: '2030-01-01T00:00:00Z', region: 'eu-central-1', startUrl: 'https://corp.awsapps.com/start' }, env);
     expect(file).toBe(path.join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update('corp').digest('hex')}.json`));

@@ -1,14 +1,9 @@
 // The few things Warren reads from the shared AWS config itself (the SDK reads everything else):
 // which SSO session a profile signs in through, and where the SDK looks for that session's token.
-// Parsed here rather than through @smithy's loader because that package is not our dependency and
-// its parsed-file cache would hide a config edited while the daemon runs.
-//
-// Format notes, matching the SDK (@smithy/core/config parseIni + getConfigData):
-// - `[default]`, `[profile NAME]` and `[sso-session NAME]` sections; other sections are ignored;
-// - `key = value`, full-line comments with # or ;, inline comments after whitespace;
-// - indented lines under a key with an empty value are sub-properties (s3 = …) and are skipped;
-// - AWS_CONFIG_FILE overrides ~/.aws/config; the home directory is HOME, then USERPROFILE, then
-//   HOMEDRIVE+HOMEPATH, then os.homedir() (so a test's HOME redirects the token cache too).
+// The file is parsed by the SDK's own loader (@smithy/core/config), uncached. AWS_CONFIG_FILE
+// overrides ~/.aws/config; the home directory is HOME, then USERPROFILE, then HOMEDRIVE+HOMEPATH,
+// then os.homedir(), as the SDK's getHomeDir (so a test's HOME redirects the token cache too).
+import { CONFIG_PREFIX_SEPARATOR, loadSharedConfigFiles } from '@smithy/core/config';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,47 +28,28 @@ export function awsConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return env['AWS_CONFIG_FILE'] || path.join(awsHomeDir(env), '.aws', 'config');
 }
 
+export function awsCredentialsPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env['AWS_SHARED_CREDENTIALS_FILE'] || path.join(awsHomeDir(env), '.aws', 'credentials');
+}
+
 /** The profile the SDK uses when none is named. */
 export function defaultProfileName(env: NodeJS.ProcessEnv = process.env): string {
   return env['AWS_PROFILE'] || 'default';
 }
 
-export function parseAwsConfig(text: string): AwsConfigFile {
+/**
+ * The config file as the SDK reads it (@smithy's loader: `[profile x]` → x, `[sso-session y]` →
+ * "sso-session.y"), read afresh each time so an edit made while the daemon runs is seen.
+ */
+export async function readAwsConfig(env: NodeJS.ProcessEnv = process.env): Promise<AwsConfigFile> {
   const out: AwsConfigFile = { profiles: {}, ssoSessions: {} };
-  let current: IniSection | undefined;
-  let inSubProperties = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.split(/(^|\s)[;#]/)[0]!.trim();
-    if (line === '') continue;
-    const header = /^\[([^\]]+)\]$/.exec(line);
-    if (header) {
-      inSubProperties = false;
-      const name = header[1]!.trim();
-      const m = /^(profile|sso-session)\s+(.+)$/.exec(name);
-      if (name === 'default') current = out.profiles['default'] ??= {};
-      else if (m?.[1] === 'profile') current = out.profiles[m[2]!.trim()] ??= {};
-      else if (m?.[1] === 'sso-session') current = out.ssoSessions[m[2]!.trim()] ??= {};
-      else current = undefined;
-      continue;
-    }
-    if (!current) continue;
-    if (/^\s/.test(raw) && inSubProperties) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) continue;
-    const key = line.slice(0, eq).trim();
-    const value = line.slice(eq + 1).trim();
-    inSubProperties = value === '';
-    if (!inSubProperties) current[key] = value;
+  const { configFile } = await loadSharedConfigFiles({ configFilepath: awsConfigPath(env), filepath: awsCredentialsPath(env), ignoreCache: true });
+  for (const [key, section] of Object.entries(configFile)) {
+    const values = Object.fromEntries(Object.entries(section).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    if (key.startsWith(`sso-session${CONFIG_PREFIX_SEPARATOR}`)) out.ssoSessions[key.slice(`sso-session${CONFIG_PREFIX_SEPARATOR}`.length)] = values;
+    else if (!key.startsWith(`services${CONFIG_PREFIX_SEPARATOR}`)) out.profiles[key] = values;
   }
   return out;
-}
-
-export function readAwsConfig(env: NodeJS.ProcessEnv = process.env): AwsConfigFile {
-  try {
-    return parseAwsConfig(fs.readFileSync(awsConfigPath(env), 'utf8'));
-  } catch {
-    return { profiles: {}, ssoSessions: {} };
-  }
 }
 
 /** How a profile signs in to IAM Identity Center. */

@@ -38,7 +38,7 @@ export function createCredentialRecovery(deps: { ssoLogin: SsoLogin; env?: NodeJ
         `AWS refused the MFA code for profile ${profile} (${text(error).message.trim()}): enter the code your MFA device shows now (each code works once and only for about 30 s), then try again`,
         { reason: 'mfa_rejected', profile, name: text(error).name },
       );
-    if (isSsoTokenError(error) && deps.ssoLogin.target(profile)) {
+    if (isSsoTokenError(error) && (await deps.ssoLogin.target(profile))) {
       await deps.ssoLogin.login(profile);
       return; // retry once with the new token
     }

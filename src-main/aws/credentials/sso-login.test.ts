@@ -95,6 +95,8 @@ describe('SSO device sign-in', () => {
     const { sso, calls } = login(['pending', 'slow', 'ok'], 600);
     const both = Promise.all([sso.login('dev'), sso.login('dev')]);
     const polls = (): number => calls.filter((c) => c.op === 'token').length;
+    // The config is read from disk (real I/O, not faked): let the flow reach its first wait.
+    for (let i = 0; i < 10_000 && !calls.some((c) => c.op === 'start'); i++) await new Promise((r) => setImmediate(r));
     await vi.advanceTimersByTimeAsync(1000);
     expect(polls()).toBe(1); // pending, after the 1 s interval
     await vi.advanceTimersByTimeAsync(1000);

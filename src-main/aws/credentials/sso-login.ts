@@ -76,21 +76,19 @@ export class SsoLogin {
   }
 
   /** The SSO settings behind a profile, or undefined when it does not sign in through SSO. */
-  target(profile?: string): SsoTarget | undefined {
-    return resolveSsoTarget(profile ?? defaultProfileName(this.env), readAwsConfig(this.env));
+  async target(profile?: string): Promise<SsoTarget | undefined> {
+    return resolveSsoTarget(profile ?? defaultProfileName(this.env), await readAwsConfig(this.env));
   }
 
   /** Sign in for `profile` (default AWS_PROFILE or "default"); joins a sign-in already under way. */
-  login(profile?: string): Promise<SsoLoginResult> {
+  async login(profile?: string): Promise<SsoLoginResult> {
     const name = profile ?? defaultProfileName(this.env);
-    const target = this.target(name);
+    const target = await this.target(name);
     if (!target)
-      return Promise.reject(
-        new WarrenError(
+      throw new WarrenError(
           ErrorCode.InvalidParams,
           `profile "${name}" does not sign in through AWS IAM Identity Center: ${awsConfigPath(this.env)} gives it no sso_session (or sso_start_url and sso_region), nor a source_profile that has one. Add them (e.g. with \`aws configure sso\`) or use another profile`,
-          { profile: name },
-        ),
+        { profile: name },
       );
     const running = this.inFlight.get(target.cacheKey);
     if (running) return running.then((r) => ({ ...r, profile: name }));

@@ -4,6 +4,8 @@
 // AWS_ENDPOINT_URL_<SERVICE> (or `endpoint_url` in a profile) point the real clients at a local
 // emulator in tests with no test-only code path here.
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -36,6 +38,9 @@ export interface AwsClients {
   readonly ec2: EC2Client;
   readonly ssm: SSMClient;
   readonly sts: STSClient;
+  /** EFS and ECS (the mount-target autoscaler): made on first use, so SSM-only users never load them. */
+  readonly efs: EFSClient;
+  readonly ecs: ECSClient;
   destroy(): void;
 }
 
@@ -73,16 +78,26 @@ export function createAwsClients(target: AwsTarget, opts: AwsClientOptions = {})
   const ec2 = new EC2Client(config);
   const ssm = new SSMClient(config);
   const sts = new STSClient(config);
+  let efs: EFSClient | undefined;
+  let ecs: ECSClient | undefined;
   return {
     target,
     credentials,
     ec2,
     ssm,
     sts,
+    get efs() {
+      return (efs ??= new EFSClient(config));
+    },
+    get ecs() {
+      return (ecs ??= new ECSClient(config));
+    },
     destroy() {
       ec2.destroy();
       ssm.destroy();
       sts.destroy();
+      efs?.destroy();
+      ecs?.destroy();
     },
   };
 }

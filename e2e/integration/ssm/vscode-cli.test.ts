@@ -58,8 +58,15 @@ describe('warren vscode through the emulator', () => {
     expect(again.stdout).toContain('already up to date');
     expect(await fs.readFile(userConfig, 'utf8')).toBe(written);
 
-    const status = await runWarren(env, ['vscode', 'status', '--ssh-config', userConfig, '--json']);
-    expect(JSON.parse(status.stdout)).toMatchObject({ entries: [{ host: 'warren-web-ssh', local_port: port, active: true }] });
+    const status = await runWarren(env, ['vscode', 'status', '--ssh-config', userConfig, '--remote-port', String(target.port), '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ entries: [{ host: 'warren-web-ssh', local_port: port, active: true }], missing: [], out_of_date: false });
+
+    // A second SSH forward made after setup: status says the block is out of date and how to fix it.
+    const c2 = await runWarren(env, ['ec2', 'connect', '--instance-id', WEB, '--local-port', String(await freePort()), '--remote-port', String(target.port), '--name', 'db-ssh', '--new-session']);
+    expect(c2.code, c2.stderr + c2.stdout).toBe(0);
+    const stale = await runWarren(env, ['vscode', 'status', '--ssh-config', userConfig, '--remote-port', String(target.port)]);
+    expect(stale.stderr).toContain('the Warren block is out of date (not in it: db-ssh): run `warren vscode setup`');
+    await runWarren(env, ['ec2', 'terminate', 'db-ssh']);
 
     const test = await runWarren(env, ['vscode', 'test', '--ssh-config', userConfig]);
     expect(test.code, test.stderr).toBe(0);

@@ -82,7 +82,14 @@ export function registerVscode(program: Command, ctx: CliContext): void {
     ctx.out(changed ? `updated ${file}` : `${file} already up to date`);
   });
 
-  withJson(withFile(vscode.command('status').description('the entries in the Warren block and whether each forward is active'))).action(async (f: FileFlag & JsonFlag) => {
+  withJson(
+    withFile(
+      vscode
+        .command('status')
+        .description('the entries in the Warren block, whether each forward is active, and whether the block is out of date')
+        .option('--remote-port <port>', 'remote port that counts as an SSH server', parseIntOption('--remote-port', 1, 65535), 22),
+    ),
+  ).action(async (f: FileFlag & JsonFlag & { remotePort: number }) => {
     const file = configFile(f);
     const entries = parseBlock(await readSshConfig(file));
     let sessions: SsmSessionInfo[] | null = null;
@@ -94,14 +101,24 @@ export function registerVscode(program: Command, ctx: CliContext): void {
     }
     const rows = entries.map((e) => {
       const s = sessions?.find((x) => x.name === e.forward);
-      return { host: `${HOST_PREFIX}${e.forward}`, forward: e.forward, local_port: e.port, user: e.user ?? null, status: sessions === null ? 'unknown' : (s?.status ?? 'gone'), active: s?.status === 'active' };
+      // The forward moved to another local port since setup: the entry points at the old one.
+      const status = sessions === null ? 'unknown' : !s ? 'gone' : s.local_port !== e.port ? 'stale' : s.status;
+      return { host: `${HOST_PREFIX}${e.forward}`, forward: e.forward, local_port: e.port, user: e.user ?? null, status, active: status === 'active' };
     });
-    if (f.json) return ctx.json({ file, entries: rows });
-    if (rows.length === 0) return ctx.out(`no Warren entries in ${file} (run \`warren vscode setup\`)`);
+    // Active SSH forwards (remote port --remote-port) that setup has not written yet.
+    const missing = (sessions ?? []).filter((s) => s.status === 'active' && s.remote_port === f.remotePort && !entries.some((e) => e.forward === s.name)).map((s) => s.name);
+    const outOfDate = missing.length > 0 || rows.some((r) => r.status === 'gone' || r.status === 'stale');
+    if (f.json) return ctx.json({ file, entries: rows, missing, out_of_date: outOfDate });
+    if (rows.length === 0 && missing.length === 0) return ctx.out(`no Warren entries in ${file} (run \`warren vscode setup\`)`);
+    if (outOfDate)
+      ctx.err(
+        `the Warren block is out of date${missing.length ? ` (not in it: ${missing.join(', ')})` : ''}: run \`warren vscode setup\` to rewrite it (your own lines stay as they are)`,
+      );
+    if (rows.length === 0) return;
     ctx.out(
       formatTable(
         ['HOST', 'PORT', 'USER', 'FORWARD'],
-        rows.map((r) => [r.host, String(r.local_port), r.user ?? '', r.status === 'unknown' || r.status === 'gone' ? r.status : paintStatus(r.status as SsmSessionInfo['status'], ctx.colour)]),
+        rows.map((r) => [r.host, String(r.local_port), r.user ?? '', r.status === 'unknown' || r.status === 'gone' || r.status === 'stale' ? r.status : paintStatus(r.status as SsmSessionInfo['status'], ctx.colour)]),
       ),
     );
   });

@@ -7,6 +7,7 @@ const BENCHES = {
   ssh: async (quick: boolean) => (await import('./ssh/run.js')).runSshBench(quick),
   conduit: async (quick: boolean) => (await import('./conduit/run.js')).runConduitBench(quick),
   ssm: async (quick: boolean) => (await import('./ssm-aws/run.js')).runSsmBench(quick),
+  efs: async (quick: boolean) => (await import('./efs/run.js')).runEfsBench(quick),
 } as const;
 
 const args = process.argv.slice(2);

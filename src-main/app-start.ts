@@ -24,6 +24,8 @@ import { createConduitTransport } from './transports/conduit/conduit-transport.j
 import { createConfiguredSsmTransport } from './transports/ssm/configured-transport.js';
 import { AwsClientCache } from './aws/aws-clients.js';
 import { createCredentialServices } from './aws/credentials/index.js';
+import { sdkEfsPort } from './aws/efs/aws-port.js';
+import { EfsService, efsPollIntervalFromEnv } from './aws/efs/service.js';
 import { reconnectDelaysMs, ssmReconnectMs } from '../src-shared/domain/settings.js';
 import { tryParseDuration } from '../src-shared/logic/duration.js';
 import { DEFAULT_JITTER } from '../src-shared/logic/backoff.js';
@@ -141,6 +143,19 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     );
     cleanups.unshift({ name: 'engine', run: () => engine.shutdown() });
 
+    // The EFS mount target scalers; stopped (schedule off, runs cancelled) before the store closes.
+    const efsPoll = efsPollIntervalFromEnv(process.env);
+    const efs = new EfsService({
+      scalers: store.efsScalers,
+      runs: store.efsRuns,
+      counts: store.efsCounts,
+      port: (target) => sdkEfsPort(aws.get(target)),
+      emit: (e) => bus.emit('event.efs', e),
+      log: log.child({ part: 'efs' }),
+      ...(efsPoll !== undefined ? { pollIntervalMs: efsPoll } : {}),
+    });
+    cleanups.unshift({ name: 'efs scalers', run: () => efs.dispose() });
+
     let shuttingDown: Promise<void> | undefined;
     let resolveClosed!: () => void;
     const closed = new Promise<void>((r) => (resolveClosed = r));
@@ -154,6 +169,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
         diagnose: { repo: store.diagnostics, emit: (e) => bus.emit('event.diagnose', e) },
         linkHistory: store.links,
         fix: { repo: store.fixRuns, emit: (e) => bus.emit('event.fix', e) },
+        efs,
         prompts: { broker: credentials.broker, ssoLogin: credentials.ssoLogin },
         subscriptions,
         settings: {
@@ -202,6 +218,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     cleanups.unshift({ name: 'system watch', run: () => watch.dispose() });
 
     engine.restore(settings.get().session.auto_restore);
+    efs.restoreSchedules();
     log.info({ pid: process.pid, home: paths.home, version, host: options.host ?? 'daemon', browser: browser?.port }, 'Warren started');
 
     const shutdown = (reason: string): Promise<void> => {

@@ -6,9 +6,11 @@ import { ruleHost, type Engine } from '../core/engine.js';
 import { createConduitHandlers } from './conduit-handlers.js';
 import { createDiagnoseHandlers, type DiagnoseDeps } from './diagnose-handlers.js';
 import { createEc2Handlers, type LinkHistoryReader } from './ec2-handlers.js';
+import { createEfsHandlers } from './efs-handlers.js';
 import { createFixHandlers, type FixDeps } from './fix-handlers.js';
 import { createPromptHandlers, type PromptDeps } from './prompt-handlers.js';
 import type { AwsClientCache } from '../aws/aws-clients.js';
+import type { EfsService } from '../aws/efs/service.js';
 import type { Handlers } from './dispatcher.js';
 import type { Subscriptions } from './subscriptions.js';
 
@@ -20,6 +22,8 @@ export interface HandlerDeps {
   diagnose?: DiagnoseDeps;
   /** fix.run: how its progress reaches subscribers. */
   fix?: FixDeps;
+  /** efs.*: the EFS mount target scalers (absent: those calls say so). */
+  efs?: EfsService;
   /** prompt.* and aws.sso_login: credential prompts (MFA codes, SSO sign-ins). */
   prompts?: PromptDeps;
   /** ec2.history: the connection time and latency of each link a session rode. */
@@ -53,6 +57,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     ...createDiagnoseHandlers(d.aws, d.diagnose),
     ...createFixHandlers(d.aws, d.fix),
     ...createPromptHandlers(d.prompts),
+    ...createEfsHandlers(d.efs),
     'host.list': () => ({ hosts: engine.listHosts() }),
     'host.reload': () => engine.reloadHosts(),
     'host.trust': (p) => d.ssh.trust(p.host, p.fingerprint),

@@ -44,6 +44,20 @@ export function hintFor(err: Pick<WarrenError, 'code' | 'data'>, subject: HintSu
       return subject.host ? `check that the host is reachable (\`ssh ${subject.host}\`)` : undefined;
     case ErrorCode.ShuttingDown:
       return 'the daemon is shutting down; start it again with `warren daemon start`';
+    case ErrorCode.EfsScalerNotFound: {
+      const scalers = err.data !== null && typeof err.data === 'object' ? (err.data as { scalers?: unknown }).scalers : undefined;
+      return Array.isArray(scalers) && scalers.length > 1
+        ? `pass --name (one of ${scalers.join(', ')})`
+        : '`warren efs list` shows the scalers; `warren efs configure --file-system-id … --directory … --ssm-parameter … --ecs-cluster … --ecs-service … --vpc-id … --security-group-id …` makes one';
+    }
+    case ErrorCode.EfsConfigInvalid:
+      return '`warren efs configure --help` lists the settings; a new scaler needs --file-system-id, --directory, --ssm-parameter, --ecs-cluster, --ecs-service, --vpc-id and --security-group-id';
+    case ErrorCode.EfsRunInProgress:
+      return `follow it with \`warren efs watch${subject.name ? ` --name ${subject.name}` : ''}\`, then run again`;
+    case ErrorCode.EfsParameterNotFound:
+      return 'a run publishes it once it adds a mount target; `warren efs status` shows the mount targets there are';
+    case ErrorCode.EfsParameterInvalid:
+      return 'the parameter must hold {"mount_targets":[{"mount_target_id","ip_address","availability_zone","subnet_id"}]}; the next run that adds a mount target rewrites it';
     case ErrorCode.MethodNotFound:
       return 'the daemon may be older than this CLI: restart it with `warren daemon stop && warren daemon start`';
     default:

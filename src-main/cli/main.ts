@@ -15,6 +15,7 @@ import { registerEvents } from './commands/events.js';
 import { registerFix } from './commands/fix.js';
 import { registerConduit } from './commands/conduit/index.js';
 import { registerEc2 } from './commands/ec2.js';
+import { registerEfs } from './commands/efs.js';
 import { registerForward } from './commands/forward.js';
 import { registerHost } from './commands/host.js';
 import { registerSession } from './commands/session.js';
@@ -66,6 +67,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerVscode(program, ctx);
   registerDiagnose(program, ctx);
   registerFix(program, ctx);
+  registerEfs(program, ctx);
   registerConfig(program, ctx);
   registerEvents(program, ctx);
   return program;

@@ -105,6 +105,46 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX link_connections_target ON link_connections (target, id);
     `);
   },
+  // 4: the EFS mount target autoscaler: each scaler's settings and whether its schedule is on (so
+  // the schedule survives restarts), every run with its whole record (bounded by count), and every
+  // file count for the chart (bounded by age and count).
+  (db) => {
+    db.exec(`
+      CREATE TABLE efs_scalers (
+        name              TEXT PRIMARY KEY,
+        config_json       TEXT NOT NULL,
+        schedule_enabled  INTEGER NOT NULL DEFAULT 0,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- Runs outlive their scaler (no foreign key), like session_history.
+      CREATE TABLE efs_runs (
+        id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id               TEXT NOT NULL UNIQUE,
+        name                 TEXT NOT NULL,
+        trigger              TEXT NOT NULL,   -- manual | schedule
+        dry_run              INTEGER NOT NULL,
+        outcome              TEXT NOT NULL,   -- below_threshold | scaled | no_subnet | failed | dry_run
+        failed_step          TEXT,
+        file_count           INTEGER,         -- null when counting failed
+        threshold            INTEGER NOT NULL,
+        new_mount_target_id  TEXT,
+        started_at           TEXT NOT NULL,   -- the record's timestamp
+        duration_ms          REAL NOT NULL,
+        record_json          TEXT NOT NULL
+      );
+      CREATE INDEX efs_runs_name ON efs_runs (name, id);
+      CREATE TABLE efs_counts (
+        id          INTEGER PRIMARY KEY,
+        ts          INTEGER NOT NULL,         -- ms since the epoch
+        name        TEXT NOT NULL,
+        file_count  INTEGER NOT NULL,
+        threshold   INTEGER NOT NULL
+      );
+      CREATE INDEX efs_counts_name_ts ON efs_counts (name, ts);
+      CREATE INDEX efs_counts_ts ON efs_counts (ts);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -4,6 +4,9 @@ import type Database from 'better-sqlite3';
 import { createActiveRepo, type ActiveRepo } from './active-repo.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { createDiagnosticsRepo, type DiagnosticsRepo } from './diagnostics-repo.js';
+import { createEfsCountsRepo, type EfsCountsRepo, type EfsCountsRetention } from './efs-counts-repo.js';
+import { createEfsRunsRepo, type EfsRunsRepo } from './efs-runs-repo.js';
+import { createEfsScalersRepo, type EfsScalersRepo } from './efs-scalers-repo.js';
 import { createFixRunsRepo, type FixRunsRepo } from './fix-runs-repo.js';
 import { createHistoryRepo, type HistoryRepo } from './history-repo.js';
 import { createLinkHistoryRepo, type LinkHistoryRepo } from './link-history-repo.js';
@@ -23,6 +26,10 @@ export interface StoreOptions extends OpenDatabaseOptions {
   maxDiagnosticRuns?: number;
   /** Fix runs kept (default 1000; the oldest go on each insert). */
   maxFixRuns?: number;
+  /** EFS scaler runs kept (default 2000; the oldest go on each insert). */
+  maxEfsRuns?: number;
+  /** EFS file counts kept (default 90 days, 200000 rows). */
+  efsCountsRetention?: Partial<EfsCountsRetention>;
 }
 
 export interface Store {
@@ -36,6 +43,10 @@ export interface Store {
   readonly fixRuns: FixRunsRepo;
   /** Connection time and latency of each link a session rode. */
   readonly links: LinkHistoryRepo;
+  /** EFS mount target scalers: settings and schedule, runs, file counts. */
+  readonly efsScalers: EfsScalersRepo;
+  readonly efsRuns: EfsRunsRepo;
+  readonly efsCounts: EfsCountsRepo;
   /** Run several repository calls as one transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
   /** Retention for metrics and history; cheap enough to call every few minutes. */
@@ -66,6 +77,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     diagnostics: createDiagnosticsRepo(db, options.maxDiagnosticRuns),
     fixRuns: createFixRunsRepo(db, options.maxFixRuns),
     links: createLinkHistoryRepo(db),
+    efsScalers: createEfsScalersRepo(db, now),
+    efsRuns: createEfsRunsRepo(db, options.maxEfsRuns),
+    efsCounts: createEfsCountsRepo(db, now, options.efsCountsRetention),
     transaction: (fn) => db.transaction(fn)(),
     maintain(nowMs = now().getTime()) {
       return { metricsDeleted: metrics.prune(nowMs), historyDeleted: history.prune(maxHistoryRows) };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { conduitMethods } from './conduit-contract.js';
 import { diagnoseEventSchema, diagnoseMethods } from './diagnose-contract.js';
 import { ec2Methods } from './ec2-contract.js';
+import { efsEventSchema, efsMethods } from './efs-contract.js';
 import { fixEventSchema, fixMethods } from './fix-contract.js';
 import { promptEventSchema, promptMethods } from './prompt-contract.js';
 import {
@@ -75,7 +76,7 @@ export const configUpdateParamsSchema = z
   .strict();
 export type ConfigUpdateParams = z.infer<typeof configUpdateParamsSchema>;
 
-export const eventTypeSchema = z.enum(['ssh', 'forward', 'metrics', 'diagnose', 'fix', 'prompt']);
+export const eventTypeSchema = z.enum(['ssh', 'forward', 'metrics', 'diagnose', 'fix', 'prompt', 'efs']);
 export type EventType = z.infer<typeof eventTypeSchema>;
 
 function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, doc: string) {
@@ -149,6 +150,7 @@ export const methods = {
   ...diagnoseMethods,
   ...fixMethods,
   ...promptMethods,
+  ...efsMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -203,6 +205,8 @@ export const notifications = {
   'event.fix': fixEventSchema,
   /** A credential prompt (MFA code, SSO sign-in) opened or ended; see prompt-contract.ts. */
   'event.prompt': promptEventSchema,
+  /** An efs.run stage started, progressed (file counts, mount target checks) or ended. */
+  'event.efs': efsEventSchema,
 } as const;
 export type Notifications = typeof notifications;
 export type NotificationName = keyof Notifications;
@@ -218,4 +222,5 @@ export const notificationForType: Record<EventType, NotificationName> = {
   diagnose: 'event.diagnose',
   fix: 'event.fix',
   prompt: 'event.prompt',
+  efs: 'event.efs',
 };

@@ -50,6 +50,17 @@ export const ErrorCode = {
   KeyMissing: 3006,
   /** A conduit.toml / router.toml is invalid. data: { errors } */
   ConduitConfigInvalid: 3007,
+  // ── 4xxx EFS mount target autoscaler ──
+  /** No EFS scaler by that name: `warren efs configure` makes one. data: { name } */
+  EfsScalerNotFound: 4001,
+  /** An EFS scaler's configuration is incomplete or invalid. data: { name, errors } */
+  EfsConfigInvalid: 4002,
+  /** A run of this scaler is under way; it is not started twice. data: { name, run_id } */
+  EfsRunInProgress: 4003,
+  /** The SSM parameter does not exist (no run has published it yet). data: { parameter } */
+  EfsParameterNotFound: 4004,
+  /** The SSM parameter is not the mount target list the design describes. data: { parameter, reason } */
+  EfsParameterInvalid: 4005,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -10,3 +10,4 @@ export * from './ec2-contract.js';
 export * from './diagnose-contract.js';
 export * from './diagnostics.js';
 export * from './fix-contract.js';
+export * from './efs-contract.js';

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { eventTypeSchema, notifications, type EventType, type NotificationName, type NotificationPayload } from '../../../src-shared/api/index.js';
 import { usageError } from '../cli-error.js';
 import { formatProgress } from './diagnose-format.js';
+import { formatEfsProgress } from './efs-format.js';
 import { formatFixProgress } from './fix-format.js';
 import type { CliContext } from '../context.js';
 import { formatBytes, paint, paintStatus } from '../format.js';
@@ -35,6 +36,10 @@ export function describeEvent(method: NotificationName, params: NotificationPayl
   if (method === 'event.diagnose') {
     const e = params as NotificationPayload<'event.diagnose'>;
     return `${time} diagnose ${e.instance_id} ${formatProgress(e)}`;
+  }
+  if (method === 'event.efs') {
+    const e = params as NotificationPayload<'event.efs'>;
+    return `${time} efs      ${e.name} ${formatEfsProgress(e) ?? e.message}`;
   }
   if (method === 'event.prompt') {
     const e = params as NotificationPayload<'event.prompt'>;

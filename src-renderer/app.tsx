@@ -6,6 +6,7 @@ import type { LiveCarrier } from './api/carrier.js';
 import { AwsPromptModal } from './components/aws-prompt-modal.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { ConnectionBanner } from './components/connection-banner.js';
+import { EfsPanel } from './components/efs-panel.js';
 import { ForwardForm } from './components/forward-form.js';
 import { ForwardsTable } from './components/forwards-table.js';
 import { HostsPanel } from './components/hosts-panel.js';
@@ -17,7 +18,7 @@ import { TunnelForm } from './components/tunnel-form.js';
 import { forwardRows, ssmRows, summarize, tunnelRows } from './state/reducer.js';
 import { useWarren } from './state/use-warren.js';
 
-type Tab = 'forwards' | 'instances' | 'routers' | 'settings';
+type Tab = 'forwards' | 'instances' | 'routers' | 'efs' | 'settings';
 type Editor = { mode: 'add' } | { mode: 'edit'; name: string } | { mode: 'tunnel' } | undefined;
 type Deleting = { name: string; kind: SessionInfo['kind'] } | undefined;
 
@@ -25,6 +26,7 @@ const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'forwards', label: 'Forwards' },
   { id: 'instances', label: 'Instances' },
   { id: 'routers', label: 'Routers' },
+  { id: 'efs', label: 'EFS' },
   { id: 'settings', label: 'Settings' },
 ];
 
@@ -97,6 +99,7 @@ export function App(props: { client: WarrenClient; carrier: LiveCarrier }) {
           )}
           {tab === 'instances' && <InstancesPanel client={props.client} onConnect={actions.connectInstance} />}
           {tab === 'routers' && <RoutersPanel client={props.client} />}
+          {tab === 'efs' && <EfsPanel client={props.client} />}
           {tab === 'settings' && state.config && <SettingsPanel config={state.config} onSave={actions.saveConfig} />}
         </section>
       </main>

@@ -95,6 +95,8 @@ test('configure the EFS scaler, dry run, run: the new mount target in AZ b and t
   const azA = panel.getByTestId(`efs-az-${REGION}a`);
   await expect(azA).toHaveAttribute('data-mount-target', seeded);
   await expect(azA.getByTestId('efs-target-state')).toHaveAttribute('data-value', 'available');
+  // Before any run, the VPC's other zone shows as free (efs.status lists the VPC's zones).
+  await expect(panel.getByTestId(`efs-az-${REGION}b`)).toHaveAttribute('data-free', 'true');
 
   // Dry run: a record with what it would do, and nothing created, published or deployed.
   await panel.getByTestId('efs-dry-run').click();

@@ -20,6 +20,10 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.RuleAlreadyExists, ExitCode.Config],
   [ErrorCode.ConduitConfigInvalid, ExitCode.Config],
   [ErrorCode.KeyMissing, ExitCode.Config],
+  [ErrorCode.EfsScalerNotFound, ExitCode.Config],
+  [ErrorCode.EfsConfigInvalid, ExitCode.Config],
+  [ErrorCode.EfsParameterNotFound, ExitCode.Config],
+  [ErrorCode.EfsParameterInvalid, ExitCode.Config],
   [ErrorCode.SourceNotAllowed, ExitCode.Auth],
   // The link is not in the state the command needs, or cannot be made. AlreadyConnected sits here
   // too: it is a connection-state conflict (`ssh connect` itself treats it as success).
@@ -42,6 +46,8 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   // A local resource is taken.
   [ErrorCode.PortConflict, ExitCode.Resources],
   [ErrorCode.SsmSessionLimit, ExitCode.Resources],
+  // Another run of the same scaler holds it: try again when it ends.
+  [ErrorCode.EfsRunInProgress, ExitCode.Resources],
 ]);
 
 /** Exit code for an error that came back from the API (ParseError, InternalError, unknown → 1). */

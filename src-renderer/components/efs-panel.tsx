@@ -186,7 +186,7 @@ function EfsConfigured(props: EfsViewProps & { data: EfsSnapshot; scaler: EfsSca
       </div>
       <div className="card">
         <h4>Mount targets by availability zone</h4>
-        <EfsMountTargets targets={status?.mount_targets} awsError={status?.aws_error} plan={last?.plan} />
+        <EfsMountTargets targets={status?.mount_targets} awsError={status?.aws_error} plan={last?.plan} zones={status?.zones} />
       </div>
       <div className="card">
         <h4>Runs</h4>

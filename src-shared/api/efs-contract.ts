@@ -156,6 +156,8 @@ export const efsStatusResultSchema = z.object({
   mount_targets: z.array(efsMountTargetStatusSchema).optional(),
   /** The SSM parameter as it stands (absent when it does not exist or could not be read). */
   parameter: z.array(mountTargetSchema).optional(),
+  /** The availability zones of the scaler's VPC that have a subnet (sorted): where a mount target could go. */
+  zones: z.array(z.string()).optional(),
   /** Why mount_targets or parameter are missing: status still answers when AWS does not. */
   aws_error: z.string().optional(),
   /** The newest counts, oldest first. */

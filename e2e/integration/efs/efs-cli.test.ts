@@ -91,6 +91,8 @@ describe('warren efs through the daemon and the emulator', () => {
       [`${REGION}d`, 'available', true],
     ]);
     expect(s.last_run?.outcome).toBe('scaled');
+    // The VPC's zones (another VPC's subnet in 1d counts only once, as the VPC's own 1d).
+    expect(s.zones).toEqual([`${REGION}a`, `${REGION}c`, `${REGION}d`]);
     expect(s.counts.map((c) => c.file_count)).toEqual([25, 25]);
     expect(s.aws_error).toBeUndefined();
     const text = await warren('efs', 'status');

@@ -96,7 +96,9 @@ describe('SSO device sign-in', () => {
     const both = Promise.all([sso.login('dev'), sso.login('dev')]);
     const polls = (): number => calls.filter((c) => c.op === 'token').length;
     // The config is read from disk (real I/O, not faked): let the flow reach its first wait.
-    for (let i = 0; i < 10_000 && !calls.some((c) => c.op === 'start'); i++) await new Promise((r) => setImmediate(r));
+    // performance.now and setImmediate are not faked, so this waits in real time (bounded to 10 s).
+    const until = performance.now() + 10_000;
+    while (!calls.some((c) => c.op === 'start') && performance.now() < until) await new Promise((r) => setImmediate(r));
     await vi.advanceTimersByTimeAsync(1000);
     expect(polls()).toBe(1); // pending, after the 1 s interval
     await vi.advanceTimersByTimeAsync(1000);
@@ -125,7 +127,9 @@ describe('SSO device sign-in', () => {
   it('"done" polls at once; a second sign-in reuses the cached client registration', async () => {
     const first = login(['ok']);
     const running = first.sso.login('dev');
-    await new Promise((r) => setTimeout(r, 50));
+    // Wait for the prompt (the config is read from disk first), bounded.
+    const until = Date.now() + 10_000;
+    while (events.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     const t0 = Date.now();
     broker.answer(events[0]!.id, 'done');
     await running;

@@ -7,15 +7,17 @@ import { decodeMountTargetParameter, type MountTarget } from '../../../src-share
 import { awsError } from '../../transports/ssm/aws-errors.js';
 import type { EfsAwsPort } from './aws-port.js';
 
-type AwsPart = Pick<EfsStatusResult, 'mount_targets' | 'parameter' | 'aws_error'>;
+type AwsPart = Pick<EfsStatusResult, 'mount_targets' | 'parameter' | 'zones' | 'aws_error'>;
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export async function mountTargetStatus(port: Pick<EfsAwsPort, 'listMountTargets' | 'getParameter'>, config: EfsScalerConfig): Promise<AwsPart> {
+export async function mountTargetStatus(port: Pick<EfsAwsPort, 'listMountTargets' | 'getParameter' | 'listSubnets'>, config: EfsScalerConfig): Promise<AwsPart> {
   const errors: string[] = [];
-  const [targets, text] = await Promise.all([
+  const [targets, text, subnets] = await Promise.all([
     port.listMountTargets(config.file_system_id).catch((e: unknown) => void errors.push(awsError(e, `DescribeMountTargets ${config.file_system_id}`).message)),
     port.getParameter(config.ssm_parameter).catch((e: unknown) => void errors.push(awsError(e, `GetParameter ${config.ssm_parameter}`).message)),
+    // The VPC's zones, so a view can show the free ones (where the next mount target would go).
+    port.listSubnets(config.vpc_id).catch((e: unknown) => void errors.push(awsError(e, `DescribeSubnets ${config.vpc_id}`).message)),
   ]);
   let parameter: MountTarget[] | undefined;
   if (typeof text === 'string') {
@@ -39,6 +41,7 @@ export async function mountTargetStatus(port: Pick<EfsAwsPort, 'listMountTargets
       }))
       .sort((a, b) => byText(a.availability_zone, b.availability_zone) || byText(a.mount_target_id, b.mount_target_id));
   if (parameter) out.parameter = parameter;
+  if (subnets) out.zones = [...new Set(subnets.map((s) => s.availability_zone))].sort(byText);
   if (errors.length > 0) out.aws_error = errors.join('; ');
   return out;
 }

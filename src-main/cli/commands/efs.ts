@@ -11,6 +11,7 @@ import { ExitCode } from '../exit-codes.js';
 import { paint } from '../format.js';
 import { callAnsweringPrompts } from './aws.js';
 import { formatEfsProgress, formatRun, formatRuns, formatScaler, formatStatus } from './efs-format.js';
+import { followUntilStopped } from './follow.js';
 import { parseIntOption, withJson, type JsonFlag } from './shared.js';
 
 interface NameFlag {
@@ -137,21 +138,7 @@ function registerWatch(efs: Command, ctx: CliContext): void {
         });
         const { subscription_id } = await client.call('events.subscribe', { types: ['efs'] });
         ctx.err(`watching EFS scaler runs${f.name ? ` of ${f.name}` : ''} (Ctrl-C to stop)`);
-        let cleanup = (): void => {};
-        const ended = await new Promise<Error | undefined>((resolve) => {
-          const onSignal = (): void => resolve(undefined);
-          process.on('SIGINT', onSignal);
-          process.on('SIGTERM', onSignal);
-          const offClose = carrier.onClose(resolve);
-          cleanup = () => {
-            process.off('SIGINT', onSignal);
-            process.off('SIGTERM', onSignal);
-            offClose();
-          };
-        });
-        cleanup();
-        if (ended) throw ended;
-        await carrier.call('events.unsubscribe', { subscription_id }, { timeoutMs: 2_000 }).catch(() => undefined);
+        await followUntilStopped(carrier, subscription_id);
       } finally {
         await carrier.close();
       }

@@ -7,6 +7,7 @@ import { formatEfsProgress } from './efs-format.js';
 import { formatFixProgress } from './fix-format.js';
 import type { CliContext } from '../context.js';
 import { formatBytes, paint, paintStatus } from '../format.js';
+import { followUntilStopped } from './follow.js';
 import { withJson, type JsonFlag } from './shared.js';
 
 export function parseEventTypes(text: string): EventType[] {
@@ -56,7 +57,7 @@ export function registerEvents(program: Command, ctx: CliContext): void {
     program
       .command('events')
       .description('print events as they happen until Ctrl-C')
-      .option('--types <list>', 'which events: ssh,forward,metrics,diagnose,fix', 'ssh,forward,metrics'),
+      .option('--types <list>', 'which events: ssh,forward,metrics,diagnose,fix,prompt,efs', 'ssh,forward,metrics'),
   ).action(async (flags: JsonFlag & { types: string }) => {
     const types = parseEventTypes(flags.types);
     const { client, carrier } = await ctx.connect();
@@ -70,23 +71,8 @@ export function registerEvents(program: Command, ctx: CliContext): void {
       const { subscription_id } = await client.call('events.subscribe', { types });
       // On stderr, so stdout stays pure event lines; it also tells scripts the subscription is live.
       ctx.err(`listening for ${types.join(', ')} events (Ctrl-C to stop)`);
-      // Wait for Ctrl-C / SIGTERM, or for the daemon to go away (which is an error: exit 3).
-      let cleanup = (): void => {};
-      const ended = await new Promise<Error | undefined>((resolve) => {
-        const onSignal = (): void => resolve(undefined);
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-        const offClose = carrier.onClose(resolve);
-        cleanup = () => {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          offClose();
-        };
-      });
-      cleanup();
-      if (ended) throw ended;
-      // Be polite, but do not hang on a daemon that stopped answering.
-      await carrier.call('events.unsubscribe', { subscription_id }, { timeoutMs: 2_000 }).catch(() => undefined);
+      // Until Ctrl-C / SIGTERM, or the daemon going away (which is an error: exit 3).
+      await followUntilStopped(carrier, subscription_id);
     } finally {
       await carrier.close();
     }

@@ -174,6 +174,8 @@ export class ForwardSession implements LinkUser {
 
   /** Called every metrics tick: tells listeners when the session turns inactive or active again. */
   checkActivity(now: number): void {
+    // Property 8 is EC2 Connect's; SSH and conduit rows do not show it, so they raise no events for it.
+    if (this.rule.kind !== 'ssm') return;
     const inactive = this.isInactive(now);
     if (inactive === this.wasInactive) return;
     this.wasInactive = inactive;

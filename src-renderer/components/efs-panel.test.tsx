@@ -1,14 +1,15 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { efsRunSchema, efsScalerConfigSchema, type EfsCountSample, type EfsRun, type EfsScalerInfo, type EfsStatusResult } from '../../src-shared/api/index.js';
+import { efsScalerConfigSchema, type EfsCountSample, type EfsRun, type EfsScalerInfo, type EfsStatusResult } from '../../src-shared/api/index.js';
 import { chartGeometry, emptyEfsForm, type EfsSnapshot } from '../state/efs-model.js';
 import { EfsConfigFormView, type EfsConfigFormViewProps } from './efs-config-form.js';
 import { EfsCountChart } from './efs-count-chart.js';
 import { EfsMountTargets } from './efs-mount-targets.js';
 import { EfsView, type EfsViewProps } from './efs-panel.js';
 import { EfsRunsTable } from './efs-runs-table.js';
+import { efsFileSystemId, makeEfsRun } from './test-data.js';
 
-const FS = 'fs-0123456789abcdef0';
+const FS = efsFileSystemId;
 const noop = (): void => undefined;
 /** The <input> with this test id, whatever the order of its attributes. */
 const input = (html: string, id: string): string => new RegExp(`<input[^>]*data-testid="${id}"[^>]*>`).exec(html)?.[0] ?? '';
@@ -25,25 +26,7 @@ const config = efsScalerConfigSchema.parse({
 });
 const info: EfsScalerInfo = { name: 'default', config, schedule_enabled: false, running: false, updated_at: '2025-03-04T05:00:00.000Z' };
 
-const run = (over: Partial<EfsRun>): EfsRun =>
-  efsRunSchema.parse({
-    run_id: 'run-1',
-    name: 'default',
-    trigger: 'manual',
-    file_system_id: FS,
-    timestamp: '2025-03-04T05:06:07.000Z',
-    file_count: 30,
-    threshold: 20,
-    threshold_exceeded: true,
-    new_mount_target_created: false,
-    deployment_triggered: false,
-    dry_run: true,
-    outcome: 'dry_run',
-    duration_ms: 42,
-    plan: { action: 'create', availability_zone: 'ap-northeast-1b', subnet_id: 'subnet-0b00000000000000b' },
-    actions: [],
-    ...over,
-  });
+const run = (over: Partial<EfsRun>): EfsRun => makeEfsRun(over);
 const dry = run({});
 const scaled = run({
   run_id: 'run-2',

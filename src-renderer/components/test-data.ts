@@ -1,5 +1,5 @@
 // Sample API values for the component tests (shapes as the daemon sends them).
-import type { ClientInfo, ConduitKeyStatus, ConduitSessionInfo, ForwardInfo, RouterLinkInfo, SshSessionInfo, SsmSessionInfo } from '../../src-shared/api/index.js';
+import { efsRunSchema, type ClientInfo, type ConduitKeyStatus, type ConduitSessionInfo, type EfsRun, type ForwardInfo, type RouterLinkInfo, type SshSessionInfo, type SsmSessionInfo } from '../../src-shared/api/index.js';
 
 export const sshRule: ForwardInfo = { kind: 'ssh', name: 'web', host: 'prod', type: 'local', local_port: 8080, remote_host: 'localhost', remote_port: 80, auto_connect: true };
 
@@ -57,3 +57,27 @@ export const ssmSession: SsmSessionInfo = {
   session_id: 'warren-0a1b2c3d4e', mode: 'mux', status: 'active', bytes_sent: 3072, bytes_received: 2 * 1024 * 1024, active_connections: 4, reconnect_count: 1, rtt_ms: 25,
   last_error: 'SSM agent on i-0123456789abcdef0 is not connected',
 };
+
+export const efsFileSystemId = 'fs-0123456789abcdef0';
+
+/** An EFS run record the contract accepts (its refinements too): a dry run, with what a test changes. */
+export function makeEfsRun(over: Partial<EfsRun> = {}): EfsRun {
+  return efsRunSchema.parse({
+    run_id: 'run-1',
+    name: 'default',
+    trigger: 'manual',
+    file_system_id: efsFileSystemId,
+    timestamp: '2025-03-04T05:06:07.000Z',
+    file_count: 30,
+    threshold: 20,
+    threshold_exceeded: true,
+    new_mount_target_created: false,
+    deployment_triggered: false,
+    dry_run: true,
+    outcome: 'dry_run',
+    duration_ms: 42,
+    plan: { action: 'create', availability_zone: 'ap-northeast-1b', subnet_id: 'subnet-0b00000000000000b' },
+    actions: [],
+    ...over,
+  });
+}

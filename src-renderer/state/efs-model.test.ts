@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, WarrenError, efsRunSchema, efsScalerConfigSchema, type EfsCountSample, type EfsEvent, type EfsRun } from '../../src-shared/api/index.js';
+import { efsFileSystemId, makeEfsRun } from '../components/test-data.js';
+import { ErrorCode, WarrenError, efsScalerConfigSchema, type EfsCountSample, type EfsEvent, type EfsRun } from '../../src-shared/api/index.js';
 import {
   CHART_BOX,
   azRows,
@@ -23,7 +24,7 @@ import {
   type EfsFormValues,
 } from './efs-model.js';
 
-const FS = 'fs-0123456789abcdef0';
+const FS = efsFileSystemId;
 const FILLED: EfsFormValues = {
   ...emptyEfsForm(),
   file_system_id: FS,
@@ -37,27 +38,7 @@ const FILLED: EfsFormValues = {
   security_group_id: 'sg-0e0f0000000000001',
 };
 
-/** A run record the contract accepts (its refinements too), with what a test changes. */
-function makeRun(over: Partial<EfsRun> = {}): EfsRun {
-  return efsRunSchema.parse({
-    run_id: 'run-1',
-    name: 'default',
-    trigger: 'manual',
-    file_system_id: FS,
-    timestamp: '2025-03-04T05:06:07.000Z',
-    file_count: 30,
-    threshold: 20,
-    threshold_exceeded: true,
-    new_mount_target_created: false,
-    deployment_triggered: false,
-    dry_run: true,
-    outcome: 'dry_run',
-    duration_ms: 42,
-    plan: { action: 'create', availability_zone: 'ap-northeast-1b', subnet_id: 'subnet-0b00000000000000b' },
-    actions: [],
-    ...over,
-  });
-}
+const makeRun = makeEfsRun;
 
 const scaled = (): EfsRun =>
   makeRun({

@@ -172,4 +172,35 @@ describe('LinkKeeper (monitor + reconnector)', () => {
     expect(calls.at(-1)).toBe('up');
     await keeper.dispose();
   });
+
+  it('records each link with why it came up, its connect time and its probe round trips', async () => {
+    const rows: Array<{ id: number; reason: string; connectMs: number; closed?: { samples: number; reason: string } }> = [];
+    let link = new ScriptedLink();
+    const keeper = keeperOn(async () => link, {
+      probeIntervalMs: 1000,
+      recorder: {
+        opened: (_l, reason, connectMs) => rows.push({ id: rows.length, reason, connectMs }) - 1,
+        closed: (id, rtt, reason) => void (rows[id]!.closed = { samples: rtt.samples, reason }),
+      },
+    });
+    const a = recorder();
+    keeper.add(a.user);
+    await vi.advanceTimersByTimeAsync(3500);
+    link.die();
+    link = new ScriptedLink();
+    await vi.advanceTimersByTimeAsync(10);
+    // Everyone leaves, then a new start: a fresh connect, not a reconnect.
+    keeper.remove(a.user);
+    await vi.advanceTimersByTimeAsync(10);
+    link = new ScriptedLink();
+    const b = recorder();
+    keeper.add(b.user);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(rows.map((r) => r.reason)).toEqual(['connect', 'reconnect', 'connect']);
+    expect(rows[0]!.closed).toEqual({ samples: 3, reason: 'connection reset' });
+    expect(rows[1]!.closed?.reason).toBe('stopped');
+    expect(rows[2]!.closed).toBeUndefined();
+    for (const r of rows) expect(r.connectMs).toBeGreaterThanOrEqual(0);
+    await keeper.dispose();
+  });
 });

@@ -343,6 +343,8 @@ export class LinkKeeper {
 
   private closeIfUnused(): void {
     if (this.userCount > 0) return;
+    // Nobody uses the link any more: the next use is a fresh connect, not a reconnect (state and history).
+    this.everConnected = false;
     void this.teardown('disconnected');
   }
 

@@ -37,6 +37,18 @@ export function defaultProfileName(env: NodeJS.ProcessEnv = process.env): string
   return env['AWS_PROFILE'] || 'default';
 }
 
+const SSO_SESSION_PREFIX = `sso-session${CONFIG_PREFIX_SEPARATOR}`;
+
+/** Whether a key of the loader's configFile is a profile (not "sso-session.x" or "services.x"). */
+export function isProfileKey(key: string): boolean {
+  return !key.startsWith(SSO_SESSION_PREFIX) && !key.startsWith(`services${CONFIG_PREFIX_SEPARATOR}`);
+}
+
+/** A loaded section without its undefined values. */
+export function definedValues(section: Record<string, string | undefined> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(section ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 /**
  * The config file as the SDK reads it (@smithy's loader: `[profile x]` → x, `[sso-session y]` →
  * "sso-session.y"), read afresh each time so an edit made while the daemon runs is seen.
@@ -45,9 +57,8 @@ export async function readAwsConfig(env: NodeJS.ProcessEnv = process.env): Promi
   const out: AwsConfigFile = { profiles: {}, ssoSessions: {} };
   const { configFile } = await loadSharedConfigFiles({ configFilepath: awsConfigPath(env), filepath: awsCredentialsPath(env), ignoreCache: true });
   for (const [key, section] of Object.entries(configFile)) {
-    const values = Object.fromEntries(Object.entries(section).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    if (key.startsWith(`sso-session${CONFIG_PREFIX_SEPARATOR}`)) out.ssoSessions[key.slice(`sso-session${CONFIG_PREFIX_SEPARATOR}`.length)] = values;
-    else if (!key.startsWith(`services${CONFIG_PREFIX_SEPARATOR}`)) out.profiles[key] = values;
+    if (key.startsWith(SSO_SESSION_PREFIX)) out.ssoSessions[key.slice(SSO_SESSION_PREFIX.length)] = definedValues(section);
+    else if (isProfileKey(key)) out.profiles[key] = definedValues(section);
   }
   return out;
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { getHomeDir, loadSharedConfigFiles } from '@smithy/core/config';
+import { awsConfigPath, awsCredentialsPath, definedValues, isProfileKey } from '../../credentials/aws-config.js';
 import type { AwsConfigOutcome } from './types.js';
 
 export type ProfileSource = 'flag' | 'AWS_PROFILE' | 'default';
@@ -36,24 +37,17 @@ function expandHome(p: string): string {
   return p.startsWith('~/') ? path.join(getHomeDir(), p.slice(2)) : p;
 }
 
-/** Section keys that are not profiles (the loader keeps them prefixed). */
-const NOT_A_PROFILE = /^(sso-session|services)\./;
-
-function defined(section: Record<string, string | undefined> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(section ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
-}
-
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export async function loadProfileFacts(flag: string | undefined, env: NodeJS.ProcessEnv): Promise<ProfileFacts> {
   const { name, source } = chooseProfile(flag, env);
-  const configFile = expandHome(env['AWS_CONFIG_FILE'] || path.join(getHomeDir(), '.aws', 'config'));
-  const credentialsFile = expandHome(env['AWS_SHARED_CREDENTIALS_FILE'] || path.join(getHomeDir(), '.aws', 'credentials'));
+  const configFile = expandHome(awsConfigPath(env));
+  const credentialsFile = expandHome(awsCredentialsPath(env));
   // ignoreCache: the user may have just edited the files; the SDK's own cache would hide that.
   const files = await loadSharedConfigFiles({ configFilepath: configFile, filepath: credentialsFile, ignoreCache: true });
-  const configProfiles = Object.keys(files.configFile).filter((k) => !NOT_A_PROFILE.test(k));
+  const configProfiles = Object.keys(files.configFile).filter(isProfileKey);
   const credentialProfiles = Object.keys(files.credentialsFile);
   let bareSectionInConfig = false;
   if (name !== 'default' && !configProfiles.includes(name)) {
@@ -73,7 +67,7 @@ export async function loadProfileFacts(flag: string | undefined, env: NodeJS.Pro
     credentialsFileExists: fs.existsSync(credentialsFile),
     inConfig: configProfiles.includes(name),
     inCredentials: credentialProfiles.includes(name),
-    settings: { ...defined(files.configFile[name]), ...defined(files.credentialsFile[name]) },
+    settings: { ...definedValues(files.configFile[name]), ...definedValues(files.credentialsFile[name]) },
     available: [...new Set([...configProfiles, ...credentialProfiles])].sort(),
     bareSectionInConfig,
   };

@@ -29,6 +29,26 @@ export interface IncomingStreamInfo {
 }
 
 /**
+ * Every stream a transport hands the engine (openStream's result, listenRemote's onStream) keeps
+ * TCP's semantics, as OpenSSH's channels do for `ssh -L` (the engine splices it to a local socket
+ * with core/forward/tcp-splice.ts and relies on exactly this):
+ * - it is half-open (allowHalfOpen): the peer's half-close (SSH CHANNEL_EOF, a Conduit FIN frame)
+ *   is push(null) after every byte before it, and the stream stays writable;
+ * - end() carries a half-close to the peer after every byte written; 'finish' follows;
+ * - the peer aborting it (Conduit RESET, SSH CHANNEL_CLOSE before EOF) and the link under it dying
+ *   or being closed is destroy(err) with err.code 'ECONNRESET', never a clean push(null): a clean
+ *   end is only ever what the peer really sent;
+ * - destroy(err) by the engine is the transport's reset toward the peer (Conduit RESET, SSH
+ *   CHANNEL_CLOSE) unless both directions had already ended;
+ * - reading is flow-controlled: a reader that stops reading stalls only this stream, and the
+ *   transport buffers at most one window for it.
+ * Where the protocol has no half-close (SSM's smux and basic mode), a FIN either way ends both
+ * directions: the peer's FIN is push(null) and later writes fail (ECONNRESET); our end() sends FIN
+ * and ends the read side too.
+ */
+export type TunnelStream = Duplex;
+
+/**
  * A live transport connection that streams are opened over (one SSH connection per host, one SSM
  * data channel per session, one TLS connection per conduit router).
  */

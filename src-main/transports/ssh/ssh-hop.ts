@@ -129,21 +129,28 @@ export async function connectHop(p: HopParams): Promise<Client> {
   const client = new Client();
   const tried: string[] = [];
   return new Promise<Client>((resolve, reject) => {
-    let done = false;
+    let state: 'connecting' | 'given-up' | 'ready' = 'connecting';
     const onAbort = (): void => fail(abortError(p.signal));
-    const finish = (): void => {
-      done = true;
+    const finish = (next: 'given-up' | 'ready'): void => {
+      state = next;
       p.signal.removeEventListener('abort', onAbort);
-      client.off('error', fail);
       client.off('close', onEarlyClose);
     };
     function fail(err: Error): void {
-      if (done) return;
-      finish();
+      if (state !== 'connecting') return;
+      finish('given-up');
       client.end();
       sock.destroy();
       reject(p.signal.aborted ? abortError(p.signal) : classify(err));
     }
+    // This listener stays for the client's whole life: ssh2 still emits 'error' after we gave up on
+    // it (e.g. "Connection lost before handshake" when the socket closes after an abort or a
+    // timeout), and an 'error' nobody listens to kills the process. Once ready, the link's owner
+    // listens too and handles it; a client we gave up on has nothing left to tell.
+    client.on('error', (err: Error) => {
+      if (state === 'connecting') fail(err);
+      else if (state === 'given-up') p.log.info({ host: p.alias, err: err.message }, 'ssh client error after the connect was given up (ignored)');
+    });
     const onEarlyClose = (): void => fail(new Error('connection closed during the SSH handshake'));
     const classify = (err: Error & { level?: string }): WarrenError => {
       if (hostKeyError) return hostKeyError;
@@ -171,11 +178,10 @@ export async function connectHop(p: HopParams): Promise<Client> {
       );
     };
     p.signal.addEventListener('abort', onAbort, { once: true });
-    client.on('error', fail);
     client.once('close', onEarlyClose);
     client.once('ready', () => {
-      if (done) return;
-      finish();
+      if (state !== 'connecting') return;
+      finish('ready');
       void Promise.all(pendingAppends).then(() => resolve(client));
     });
     const known = hostKeyAlgorithms(p.knownHosts.knownKeyTypes(recordAs.host, recordAs.port));

@@ -76,7 +76,12 @@ function channelTo(prev: Client, via: string, hop: Hop, signal: AbortSignal): Pr
         via,
       });
     try {
-      prev.forwardOut('127.0.0.1', 0, hop.host.hostname, hop.host.port, (err, ch) => (err ? reject(failed(err)) : resolve(ch)));
+      prev.forwardOut('127.0.0.1', 0, hop.host.hostname, hop.host.port, (err, ch) => {
+        if (err) return reject(failed(err));
+        // For the channel's whole life: the hop's ssh2 client reports what matters (it listens too).
+        ch.on('error', () => undefined);
+        resolve(ch);
+      });
     } catch (e) {
       // ssh2 throws "Not connected" synchronously when the previous hop already died.
       reject(failed(e as Error));
@@ -111,8 +116,10 @@ export function createSshTransport(opts: SshTransportOptions): SshTransport {
       for (const hop of hops) {
         if (signal.aborted) throw abortError(signal);
         const prev = clients[clients.length - 1];
-        const sock = prev ? await channelTo(prev, hops[clients.length - 1]?.alias ?? '', hop, signal) : undefined;
+        // Files first, channel last: the channel then goes straight to the hop's ssh2 client,
+        // which listens for its errors, with no await in between.
         const [knownHosts, plan] = await Promise.all([KnownHosts.load(hop.host.userKnownHostsFiles), planIdentities(hop.host, passphrases, opts.env)]);
+        const sock = prev ? await channelTo(prev, hops[clients.length - 1]?.alias ?? '', hop, signal) : undefined;
         try {
           const client = await connectHop({
             alias: hop.alias,

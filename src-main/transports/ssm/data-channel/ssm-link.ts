@@ -3,11 +3,16 @@
 // over the data channel's Output byte stream, a stream per local connection. Basic mode: one
 // connection at a time; a second concurrent openStream fails at once with a WarrenError rather
 // than waiting (a wait would be unbounded, behind a connection that may live for hours).
+//
+// Streams keep core/link.ts's contract for a protocol without half-close (smux.ts, basic-stream.ts):
+// a FIN either way ends both directions; the session dying, or this link being closed (by the
+// engine, or by RenewingLink retiring it), destroys every open stream with code ECONNRESET.
 import type { Duplex } from 'node:stream';
 import { ErrorCode, WarrenError } from '../../../../src-shared/api/index.js';
 import type { Link, StreamTarget } from '../../../core/link.js';
 import { FlagValue } from '../protocol/payloads.js';
 import { encodeSmuxFrame, SmuxCmd, SmuxSession, type SmuxStream } from '../protocol/smux.js';
+import { streamReset } from '../stream-reset.js';
 import { BasicPortStream } from './basic-stream.js';
 import type { SsmDataChannel } from './data-channel.js';
 
@@ -31,7 +36,7 @@ export class SsmLink implements Link {
             if (!channel.closed) channel.writeOutput(bytes);
           },
           onData: (cb) => channel.onOutput(cb),
-          onClose: (cb) => channel.onClose(cb),
+          onClose: (cb) => channel.onClose((err) => cb(err ?? this.closedError())),
           pause: () => channel.setReady(false),
           resume: () => channel.setReady(true),
           whenWritable: (cb) => channel.whenWritable(cb),
@@ -43,7 +48,7 @@ export class SsmLink implements Link {
     }
     channel.onFlag((flag) => this.onFlag(flag));
     channel.onClose((err) => {
-      this.basic?.onChannelClosed(err ?? new WarrenError(ErrorCode.NotConnected, `${this.key}: the session ended`));
+      this.basic?.onChannelClosed(err ?? this.closedError());
       for (const l of [...this.closeListeners]) l(err);
       this.closeListeners.clear();
     });
@@ -128,11 +133,20 @@ export class SsmLink implements Link {
     return () => this.closeListeners.delete(listener);
   }
 
-  /** Ends the session (TerminateSession flag, then channel_closed or a short wait). */
+  /**
+   * Ends the session (TerminateSession flag, then channel_closed or a short wait). Open streams are
+   * reset first, at once: they cannot complete, and the engine should not wait out the terminate.
+   */
   async close(): Promise<void> {
     if (this.channel.closed) return;
+    const err = new WarrenError(ErrorCode.NotConnected, `${this.key}: the link was closed`);
+    this.smux?.close(err);
+    this.basic?.onChannelClosed(err);
     await this.channel.terminate();
-    this.smux?.close();
+  }
+
+  private closedError(): WarrenError {
+    return new WarrenError(ErrorCode.NotConnected, `${this.key}: the session ended`);
   }
 
   private onFlag(flag: number): void {
@@ -144,7 +158,9 @@ export class SsmLink implements Link {
     if (!s) return;
     const p = this.channel.handshake.properties;
     const where = `${p.host ?? 'localhost'}:${p.portNumber || '?'}`;
-    s.destroy(new WarrenError(ErrorCode.ConnectionFailed, `${this.key}: the agent could not connect to ${where} (ConnectToPortError)`, { session: this.sessionId }));
+    // A reset for the engine (the local connection must see an error), the WarrenError as its cause.
+    const why = new WarrenError(ErrorCode.ConnectionFailed, `${this.key}: the agent could not connect to ${where} (ConnectToPortError)`, { session: this.sessionId });
+    s.destroy(streamReset(why.message, why));
   }
 
   private confirm(s: SmuxStream): void {

@@ -23,10 +23,14 @@ export function freeLoopbackPort(): Promise<number> {
   });
 }
 
-/** Connects to 127.0.0.1:port; rejects with a ConnectionFailed WarrenError on error or after timeoutMs. */
+/**
+ * Connects to 127.0.0.1:port; rejects with a ConnectionFailed WarrenError on error or after
+ * timeoutMs. Half-open (allowHalfOpen), as every local socket Warren carries: the peer's EOF does
+ * not end our side behind the caller's back.
+ */
 export function connectLoopback(port: number, timeoutMs: number, what: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const sock = net.connect({ host: LOOPBACK, port });
+    const sock = net.connect({ host: LOOPBACK, port, allowHalfOpen: true });
     const fail = (why: string): void => {
       clearTimeout(timer);
       sock.destroy();

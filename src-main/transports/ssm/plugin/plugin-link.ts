@@ -2,11 +2,13 @@
 // listens on 127.0.0.1:<port> and each TCP connection to it becomes one stream to the session's
 // fixed destination (the document's portNumber/host), so openStream's target is informational.
 // The link lives exactly as long as the process: its exit is onClose, and the engine's LinkKeeper
-// reconnects from there.
+// reconnects from there. Every stream still open when the process exits or close() is called is
+// reset (plugin-stream.ts): it cannot complete, and the plugin's dying FIN must not pass for an end.
 import type { Duplex } from 'node:stream';
 import { ErrorCode, WarrenError } from '../../../../src-shared/api/index.js';
 import type { Link, StreamTarget } from '../../../core/link.js';
 import { connectLoopback } from './loopback.js';
+import { PluginPortStream } from './plugin-stream.js';
 import { describeExit, type PluginExit, type PluginProcess } from './plugin-process.js';
 
 /** close(): SIGTERM, then SIGKILL if the plugin has not exited after this long. */
@@ -34,6 +36,7 @@ export class PluginSsmLink implements Link {
   private closeError: Error | undefined;
   private terminated: Promise<void> | undefined;
   private closePromise: Promise<void> | undefined;
+  private readonly streams = new Set<PluginPortStream>();
 
   constructor(private readonly opts: PluginLinkOptions) {
     this.proc = opts.proc;
@@ -53,7 +56,16 @@ export class PluginSsmLink implements Link {
 
   async openStream(_target?: StreamTarget): Promise<Duplex> {
     if (this.closed) throw new WarrenError(ErrorCode.NotConnected, `${this.key}: the session is closed`);
-    return connectLoopback(this.port, OPEN_TIMEOUT_MS, `${this.key} (session-manager-plugin)`);
+    const label = `${this.key} (session-manager-plugin)`;
+    const sock = await connectLoopback(this.port, OPEN_TIMEOUT_MS, label);
+    const stream = new PluginPortStream(sock, { pluginGone: () => this.proc.gone || this.closed, label });
+    if (this.closed) {
+      stream.abort(new WarrenError(ErrorCode.NotConnected, `${this.key}: the session closed while the connection opened`));
+      return stream;
+    }
+    this.streams.add(stream);
+    stream.once('close', () => this.streams.delete(stream));
+    return stream;
   }
 
   /**
@@ -85,6 +97,7 @@ export class PluginSsmLink implements Link {
   close(): Promise<void> {
     this.closePromise ??= (async () => {
       this.closing = true;
+      this.abortStreams(new WarrenError(ErrorCode.NotConnected, `${this.key}: the link was closed`));
       await this.proc.kill(KILL_GRACE_MS);
       await this.terminateOnce();
     })();
@@ -99,10 +112,16 @@ export class PluginSsmLink implements Link {
       signal: exit.signal,
     });
     this.opts.log?.warn({ session: this.sessionId, code: exit.code, signal: exit.signal }, 'session-manager-plugin exited');
+    this.abortStreams(err);
     // The session cannot be resumed without the plugin's state; end it so it stops counting
     // against the instance's session limit while the engine opens a new one.
     void this.terminateOnce();
     this.finish(err);
+  }
+
+  private abortStreams(why: Error): void {
+    for (const s of [...this.streams]) s.abort(why);
+    this.streams.clear();
   }
 
   private terminateOnce(): Promise<void> {

@@ -56,6 +56,7 @@ export class PluginProcess {
   private readonly readyLine: Promise<void>;
   private readonly stdoutTail = new LineTail();
   private readonly stderrTail = new LineTail();
+  private stdoutClosed = false;
 
   constructor(
     readonly path: string,
@@ -68,6 +69,10 @@ export class PluginProcess {
     this.child.stdout?.setEncoding('utf8').on('data', (s: string) => this.onStdout(s));
     this.child.stderr?.setEncoding('utf8').on('data', (s: string) => this.stderrTail.push(s));
     this.child.stdout?.on('error', () => undefined);
+    // The kernel closes an exiting process's files in descriptor order, stdout before its sockets:
+    // see `gone` (plugin-stream.ts relies on it).
+    this.child.stdout?.once('close', () => (this.stdoutClosed = true));
+    this.child.stdout?.once('end', () => (this.stdoutClosed = true));
     this.child.stderr?.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
       let drain: NodeJS.Timeout | undefined;
@@ -97,6 +102,14 @@ export class PluginProcess {
 
   get alive(): boolean {
     return this.exitInfo === undefined;
+  }
+
+  /**
+   * The process is gone, or going: it exited, or its stdout reached EOF (which an exiting process's
+   * stdout does before any of its sockets is closed, so it is known before their FINs are read).
+   */
+  get gone(): boolean {
+    return !this.alive || this.stdoutClosed;
   }
 
   /** Resolves once, when the process has exited (and its output has been read). */

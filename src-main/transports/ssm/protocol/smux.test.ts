@@ -333,6 +333,8 @@ describe('smux session', () => {
         async (sizes, perStream) => {
           const p = sessionPair(sizes);
           const opened = perStream.map(() => p.client.openStream());
+          const received = new Map<SmuxStream, number>();
+          for (const s of opened) s.on('data', (c: Buffer) => received.set(s, (received.get(s) ?? 0) + c.length));
           const results = opened.map((s) => collect(s));
           // Interleave the writes: round-robin over streams, one chunk at a time.
           for (let round = 0; round < 6; round++)
@@ -340,10 +342,15 @@ describe('smux session', () => {
               const c = chunks[round];
               if (c) opened[i]!.write(Buffer.from(c));
             });
-          for (const s of opened) s.end();
-          // The server echoes every stream (and half-closes after the client's FIN).
+          // The server echoes every stream; smux v1 has no half-close, so the client ends each stream
+          // only once its echo is complete (a FIN ends both directions).
           await until(() => p.accepted.length === opened.length, 'accepts');
           for (const s of p.accepted) s.pipe(s);
+          perStream.forEach((chunks, i) => {
+            const want = chunks.reduce((n, c) => n + c.length, 0);
+            const s = opened[i]!;
+            void until(() => (received.get(s) ?? 0) === want, 'echo').then(() => s.end());
+          });
           const back = await Promise.all(results);
           perStream.forEach((chunks, i) => expect(back[i]!.equals(Buffer.concat(chunks.map((c) => Buffer.from(c))))).toBe(true));
           await until(() => p.client.streamCount === 0 && p.server.streamCount === 0, 'ids freed');
@@ -355,20 +362,64 @@ describe('smux session', () => {
     );
   });
 
-  it('end() is a half close: FIN one way, the other way keeps flowing until its own FIN', async () => {
+  it('end() sends FIN after every byte and ends both directions at once (smux v1 has no half-close)', async () => {
     const p = sessionPair();
     const c = p.client.openStream();
+    const clientEnded = collect(c);
     c.end('request');
+    // Our end() ends our read side at once: nothing the server sends later is delivered.
+    expect((await clientEnded).length).toBe(0);
     await until(() => p.accepted.length === 1, 'accept');
     const s = p.accepted[0]!;
     expect((await collect(s)).toString()).toBe('request');
-    const reply = collect(c);
-    s.write('reply, after the client finished');
+    expect(s.peerClosed).toBe(true);
+    // The server may not answer after the FIN: its write fails as a reset...
+    const refused = new Promise<NodeJS.ErrnoException>((r) => s.once('error', r));
+    s.write('reply, too late');
+    expect((await refused).code).toBe('ECONNRESET');
     await settle();
-    expect(p.client.streamCount).toBe(1); // the server side has not finished yet
-    s.end(' and done');
-    expect((await reply).toString()).toBe('reply, after the client finished and done');
-    await until(() => p.client.streamCount === 0 && p.server.streamCount === 0, 'ids freed');
+    // ...and nothing was sent for it, so the client received no PSH after its FIN.
+    expect(framesOf(p.serverPipe).filter((f) => f.cmd === SmuxCmd.Psh)).toEqual([]);
+    expect(p.client.streamCount).toBe(0);
+    expect(p.server.streamCount).toBe(0);
+  });
+
+  it("the peer's FIN: push(null) after every byte before it; end() afterwards is a quiet success and sends nothing", async () => {
+    const p = sessionPair();
+    const c = p.client.openStream();
+    c.write('hello');
+    await until(() => p.accepted.length === 1, 'accept');
+    const s = p.accepted[0]!;
+    s.end('server speaks first, then closes');
+    expect((await collect(c)).toString()).toBe('server speaks first, then closes');
+    expect(c.peerClosed).toBe(true);
+    const framesBefore = framesOf(p.clientPipe).length;
+    const finished = new Promise<void>((r) => c.once('finish', r));
+    c.on('error', (e) => expect.fail(`no error expected: ${e.message}`));
+    c.end();
+    await finished;
+    await until(() => c.destroyed, 'closed');
+    expect(framesOf(p.clientPipe).length).toBe(framesBefore);
+    expect(p.client.streamCount).toBe(0);
+  });
+
+  it("writes after the peer's FIN fail with ECONNRESET, also those queued before it arrived (fast-check over sizes)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 200_000 }), fc.integer({ min: 0, max: 5 }), async (size, queued) => {
+        const p = sessionPair([512]);
+        const c = p.client.openStream();
+        c.write('x');
+        await until(() => p.accepted.length === 1, 'accept');
+        p.accepted[0]!.resume();
+        p.accepted[0]!.end();
+        await until(() => c.peerClosed, 'FIN');
+        const err = new Promise<NodeJS.ErrnoException>((r) => c.once('error', r));
+        for (let i = 0; i <= queued; i++) c.write(Buffer.alloc(size));
+        expect((await err).code).toBe('ECONNRESET');
+        expect(c.destroyed).toBe(true);
+      }),
+      { numRuns: 20 },
+    );
   });
 
   it('destroy() sends FIN (v1 has no RST); later data for the stream is dropped without being counted', async () => {
@@ -382,10 +433,22 @@ describe('smux session', () => {
     c.destroy();
     await ended;
     expect(framesOf(p.clientPipe).at(-1)).toMatchObject({ cmd: SmuxCmd.Fin, streamId: c.id });
-    s.write(randomBytes(50_000)); // the server has not seen our destroy as more than a half close
+    // Raw PSH frames for the id, as a peer that has not seen the FIN yet may still send.
+    p.serverPipe.write(encodeSmuxFrame(SmuxCmd.Psh, c.id, randomBytes(50_000).subarray(0, 0xffff - 1)));
     await settle();
     expect(p.client.unconsumedBytes).toBe(0);
     expect(p.client.streamCount).toBe(0);
+  });
+
+  it('destroy() after a FIN either way sends no second FIN', async () => {
+    const p = sessionPair();
+    const c = p.client.openStream();
+    await until(() => p.accepted.length === 1, 'accept');
+    p.accepted[0]!.end();
+    await until(() => c.peerClosed, 'FIN');
+    c.destroy();
+    await settle();
+    expect(framesOf(p.clientPipe).map((f) => f.cmd)).toEqual([SmuxCmd.Syn]);
   });
 
   it('answers a SYN with FIN when nobody accepts streams; ignores a repeated SYN and PSH for unknown streams', () => {
@@ -420,7 +483,9 @@ describe('smux session', () => {
     const s = p.client.openStream();
     const err = new Promise<Error>((r) => s.once('error', r));
     p.client.close();
-    expect((await err).message).toMatch(/smux session closed/);
+    const e = (await err) as NodeJS.ErrnoException;
+    expect(e.message).toMatch(/smux session closed/);
+    expect(e.code).toBe('ECONNRESET');
     const late = new Promise<Error | undefined>((r) => p.client.onClose(r));
     expect(await late).toBeUndefined();
 
@@ -431,6 +496,24 @@ describe('smux session', () => {
     q.serverPipe.closeWith(new Error('websocket gone'));
     expect((await why)?.message).toBe('websocket gone');
     expect(t.destroyed).toBe(true);
+  });
+
+  it('a session dying never ends an open stream cleanly: buffered bytes or not, it is a reset', async () => {
+    const p = sessionPair();
+    const c = p.client.openStream();
+    c.write('x');
+    await until(() => p.accepted.length === 1, 'accept');
+    p.accepted[0]!.write('some bytes the reader has not taken');
+    await until(() => c.readableLength > 0, 'data');
+    const events: string[] = [];
+    c.on('end', () => events.push('end'));
+    const err = new Promise<NodeJS.ErrnoException>((r) => c.once('error', r));
+    p.clientPipe.closeWith(new Error('websocket gone beyond resume'));
+    const e = await err;
+    expect(e.code).toBe('ECONNRESET');
+    expect(e.message).toBe('websocket gone beyond resume');
+    expect(events).toEqual([]);
+    expect(p.client.unconsumedBytes).toBe(0);
   });
 });
 

@@ -16,6 +16,7 @@
 // The price is v1's own: one stream nobody reads stalls the whole session, as with the real agent.
 import { ByteQueue } from '../../byte-queue.js';
 import { Duplex } from 'node:stream';
+import { resetFrom, streamReset } from '../stream-reset.js';
 
 export const SMUX_VERSION = 1;
 export const SMUX_HEADER_BYTES = 8;
@@ -135,10 +136,25 @@ export interface SmuxStreamHost {
   closedError(): Error;
 }
 
-/** One smux stream as a Node Duplex: end() sends FIN (half close), destroy() sends FIN too (v1 has no RST). */
+/**
+ * One smux stream as a Node Duplex, keeping core/link.ts's contract for a protocol without
+ * half-close. In smux v1 a FIN is what Stream.Close() sends, and Close() ends both directions:
+ * xtaci/smux stream.go Write returns io.EOF once the peer's FIN is in (`case <-s.chFinEvent:
+ * // passive closing`), and after our own Close() the session forgets the stream, so later PSH for
+ * it are recycled unread (session.go recvLoop: "data directed to a missing/closed stream"). Both
+ * reference ends use it that way: handleDataTransfer in the agent's port_mux.go and in the plugin's
+ * muxportforwarding.go runs two io.Copy loops and Close()s the stream as soon as either ends. So:
+ * - the peer's FIN is push(null) after every byte before it, and later writes fail ECONNRESET
+ *   (end() after it is a quiet success: nothing is owed, the peer has closed);
+ * - end() sends FIN after every byte written and ends our read side too (push(null); later PSH
+ *   for the stream are dropped);
+ * - destroy() sends FIN unless a FIN already went either way (v1 has no RST);
+ * - the session closing under the stream is destroy(err) with code ECONNRESET, never push(null).
+ */
 export class SmuxStream extends Duplex {
   private finSent = false;
   private finReceived = false;
+  private readEnded = false;
   private pushedTotal = 0;
   private released = 0;
 
@@ -149,17 +165,25 @@ export class SmuxStream extends Duplex {
     super({ allowHalfOpen: true, writableHighWaterMark: SMUX_MAX_PSH });
   }
 
+  /** The peer's FIN arrived: nothing more can be sent on this stream. */
+  get peerClosed(): boolean {
+    return this.finReceived;
+  }
+
   // ── writing (local → peer) ─────────────────────────────────────────────────────────────────────
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (this.host.closed) return cb(this.host.closedError());
+    // smux's Write after a FIN returns io.EOF; for the engine that is the peer refusing our bytes.
+    if (this.finReceived) return cb(streamReset(`smux stream ${this.id}: the peer closed it (FIN) with ${chunk.length} bytes still to send; smux v1 has no half-close`));
     for (let off = 0; off < chunk.length; off += SMUX_MAX_PSH) this.host.sendFrame(SmuxCmd.Psh, this.id, chunk.subarray(off, off + SMUX_MAX_PSH));
     this.host.whenWritable(() => cb());
   }
 
   override _final(cb: (err?: Error | null) => void): void {
-    this.sendFin();
+    if (!this.finReceived) this.sendFin();
+    this.endRead();
+    this.host.forget(this);
     cb();
-    this.maybeDone();
   }
 
   // ── reading (peer → local) ─────────────────────────────────────────────────────────────────────
@@ -178,8 +202,8 @@ export class SmuxStream extends Duplex {
 
   /** A PSH for this stream (data already copied out of the carrier's buffers). */
   onPush(data: Buffer): void {
-    // Data after the peer's FIN or after we gave up on the stream: nobody will read it, drop it.
-    if (this.finReceived || this.destroyed) return;
+    // Data after a FIN either way, or after we gave up on the stream: nobody will read it.
+    if (this.finReceived || this.readEnded || this.destroyed) return;
     this.host.charge(data.length);
     this.pushedTotal += data.length;
     this.push(data);
@@ -189,18 +213,19 @@ export class SmuxStream extends Duplex {
   onFin(): void {
     if (this.finReceived || this.destroyed) return;
     this.finReceived = true;
-    this.push(null);
-    this.maybeDone();
+    this.endRead();
+    // The peer has closed its end: no frame will come for this id again.
+    this.host.forget(this);
   }
 
-  /** The session is gone: no more frames either way. */
+  /** The session is gone under the stream: its bytes cannot be completed either way. */
   onSessionClosed(err: Error): void {
     this.finSent = this.finReceived = true;
     this.destroy(err);
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    this.sendFin();
+    if (!this.finReceived) this.sendFin();
     this.finReceived = true;
     // Whatever the reader left behind is discarded with the stream: give its budget back.
     this.host.forget(this);
@@ -208,6 +233,12 @@ export class SmuxStream extends Duplex {
     this.released = this.pushedTotal;
     if (held > 0) this.host.release(held);
     cb(err);
+  }
+
+  private endRead(): void {
+    if (this.readEnded) return;
+    this.readEnded = true;
+    this.push(null);
   }
 
   private sendFin(): void {
@@ -222,11 +253,6 @@ export class SmuxStream extends Duplex {
     const n = consumed - this.released;
     this.released = consumed;
     this.host.release(n);
-  }
-
-  private maybeDone(): void {
-    // Both directions ended: the id is free (later frames for it are dropped).
-    if (this.finSent && this.finReceived) this.host.forget(this);
   }
 }
 
@@ -309,7 +335,7 @@ export class SmuxSession implements SmuxStreamHost {
   get closed(): boolean {
     return this._closed;
   }
-  /** Streams with at least one direction still open. */
+  /** Streams still open (no FIN either way yet, not destroyed). */
   get streamCount(): number {
     return this.streams.size;
   }
@@ -327,7 +353,7 @@ export class SmuxSession implements SmuxStreamHost {
   }
 
   openStream(): SmuxStream {
-    if (this._closed) throw this.closedError();
+    if (this._closed) throw this.closeError ?? new Error('smux session closed');
     const id = this.nextId + 2;
     if (id > 0xffff_ffff) throw new Error('smux stream ids exhausted: open a new session');
     this.nextId = id;
@@ -337,13 +363,16 @@ export class SmuxSession implements SmuxStreamHost {
     return stream;
   }
 
-  /** Closes the session: every open stream is destroyed (with err, or a generic error). */
+  /**
+   * Closes the session: every stream still open is destroyed with an ECONNRESET error carrying
+   * err's message (a stream whose FIN went either way has already ended and is left alone).
+   */
   close(err?: Error): void {
     if (this._closed) return;
     this._closed = true;
     this.closeError = err;
     for (const h of this.timerHandles.splice(0)) this.timers.clearInterval(h);
-    const streamErr = err ?? new Error('smux session closed');
+    const streamErr = resetFrom(err, 'smux session closed');
     for (const s of [...this.streams.values()]) s.onSessionClosed(streamErr);
     this.streams.clear();
     this.decoder.reset();
@@ -375,7 +404,7 @@ export class SmuxSession implements SmuxStreamHost {
     if (this.streams.get(stream.id) === stream) this.streams.delete(stream.id);
   }
   closedError(): Error {
-    return this.closeError ?? new Error('smux session closed');
+    return resetFrom(this.closeError, 'smux session closed');
   }
 
   // ── receiving ──────────────────────────────────────────────────────────────────────────────────

@@ -10,6 +10,7 @@ import { listenUdp, type DatagramLink, type UdpContext, type UdpForwarder } from
 import { conduitTarget } from './forward/targets.js';
 import { parseHostPort } from '../../src-shared/logic/source-pattern.js';
 import { serveLocalClient, serveRemoteStream, type ConnectionContext } from './forward/serve-connection.js';
+import { runOwnedBy, type FaultOwner } from './fault-context.js';
 import type { Link, RemoteListener } from './link.js';
 import type { LinkKeeper, LinkUser } from './link-keeper.js';
 import { errorMessage, isPermanentError } from './reconnect-policy.js';
@@ -57,12 +58,17 @@ export class ForwardSession implements LinkUser {
   lastTransferAt = 0;
   private wasInactive = false;
 
+  /** The listener and its connections run as this owner: see fault-context.ts. */
+  private readonly faultOwner: FaultOwner;
+
   constructor(
     public rule: ForwardRule,
     private readonly keeper: () => LinkKeeper,
     private readonly hooks: SessionHooks,
     private readonly opts: SessionOptions,
-  ) {}
+  ) {
+    this.faultOwner = { label: `session ${rule.name}`, fail: (err) => this.faulted(err) };
+  }
 
   get status(): SessionStatus {
     return this._status;
@@ -120,7 +126,11 @@ export class ForwardSession implements LinkUser {
    * 'reconnecting' when the host is unreachable for now and the reconnector is on it. Rejects with
    * a WarrenError for what retrying cannot fix (port taken, auth, host key).
    */
-  async start(): Promise<SessionStatus> {
+  start(): Promise<SessionStatus> {
+    return runOwnedBy(this.faultOwner, () => this.startOwned());
+  }
+
+  private async startOwned(): Promise<SessionStatus> {
     if (this._status === 'active' || this._status === 'reconnecting') return this._status;
     if (this._status === 'starting') return this.waitStart();
     this.fire('start');
@@ -259,6 +269,16 @@ export class ForwardSession implements LinkUser {
     return new Promise((resolve, reject) => {
       this.startWaiter = { resolve, reject };
     });
+  }
+
+  /** An error nobody caught was traced to this session (the crash guard): it ends in `error`. */
+  private faulted(err: Error): void {
+    if (!holdsListener(this._status)) return;
+    this.hooks.log?.warn({ session: this.rule.name, err: err.message }, 'session failed on an uncaught error');
+    this.lastError = errorMessage(err);
+    // As a link loss first (active → reconnecting), so `error` is a transition the machine allows.
+    if (this._status === 'active') this.fire('link_lost', err);
+    this.failWith(err);
   }
 
   private failStart(err: unknown): void {

@@ -5,6 +5,7 @@
 import type { ConnectionState } from '../../src-shared/api/index.js';
 import { backoffDelay, mayRetry } from '../../src-shared/logic/backoff.js';
 import type { LinkOpenReason } from './engine-ports.js';
+import { runOwnedBy, type FaultOwner } from './fault-context.js';
 import type { Link } from './link.js';
 import { RttStats } from './rtt-stats.js';
 import { errorMessage, isPermanentError, type ReconnectPolicy } from './reconnect-policy.js';
@@ -70,7 +71,12 @@ export class LinkKeeper {
   private recordId: number | undefined;
   private unsubscribeRenewed: (() => void) | undefined;
 
-  constructor(private readonly opts: LinkKeeperOptions) {}
+  /** Everything a connect starts (sockets, clients, timers) runs as this owner: see fault-context.ts. */
+  private readonly faultOwner: FaultOwner;
+
+  constructor(private readonly opts: LinkKeeperOptions) {
+    this.faultOwner = { label: `link ${opts.key}`, fail: (err) => this.faulted(err) };
+  }
 
   get state(): ConnectionState {
     return this._state;
@@ -161,6 +167,10 @@ export class LinkKeeper {
   }
 
   private tryConnect(): void {
+    runOwnedBy(this.faultOwner, () => this.tryConnectOwned());
+  }
+
+  private tryConnectOwned(): void {
     if (this.disposed || this.connecting) return;
     const ac = new AbortController();
     this.connecting = ac;
@@ -225,6 +235,29 @@ export class LinkKeeper {
       this.retryTimer = undefined;
       this.tryConnect();
     }, delay);
+  }
+
+  /**
+   * An error nobody caught was traced to this link (the crash guard): the link cannot be trusted
+   * any more. Drop it (or the connect in flight) and give up, so its sessions show `error` with
+   * the reason instead of the process dying.
+   */
+  private faulted(err: Error): void {
+    if (this.disposed) return;
+    this.opts.log?.warn({ link: this.opts.key, err: err.message }, 'link failed on an uncaught error');
+    this.connecting?.abort();
+    this.connecting = undefined;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const link = this.link;
+    this.lastError = errorMessage(err);
+    if (link) {
+      this.detachLink(this.lastError);
+      void link.close().catch(() => undefined);
+      // As a link death first (active → reconnecting), so `error` is a transition the machine allows.
+      for (const u of [...this.users]) u.linkDown(err, undefined);
+    }
+    this.giveUp(err);
   }
 
   private giveUp(err: unknown): void {

@@ -87,15 +87,19 @@ function tlsConnect(opts: RouterConnectOptions, address: string, identity: Condu
       // SNI must be a name, never an IP address (RFC 6066).
       ...(net.isIP(opts.router.host) ? {} : { servername: opts.router.host }),
     });
+    let settled = false;
     const done = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      socket.off('error', onError);
       if (err) {
         socket.destroy();
         reject(err);
       } else resolve(socket);
     };
+    // Stays for the socket's whole life (the Mux adds its own once it owns the socket): a TLS
+    // socket we gave up on may still report an error, and one nobody listens to kills the process.
     const onError = (e: Error): void =>
       done(new WarrenError(ErrorCode.ConnectionFailed, `cannot reach router ${address}: ${e.message} (is \`warren conduit router\` running there, and the port open?)`));
     const onAbort = (): void => done(new WarrenError(ErrorCode.ConnectionFailed, `connecting to router ${address} was cancelled`));

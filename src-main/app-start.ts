@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Dispatcher } from './api/dispatcher.js';
 import type { BrowserDoor } from './api/doors/browser-door.js';
 import { randomBytes } from 'node:crypto';
-import { startSocketDoor, type SocketDoor } from './api/doors/socket-door.js';
+import { alreadyRunning, bindSocketDoor, probeSocket, type BoundSocketDoor } from './api/doors/socket-door.js';
+import { installCrashGuard } from './crash-guard.js';
 import { importMolePortConfig } from './api/config-import.js';
 import { createHandlers } from './api/handlers.js';
 import { Subscriptions } from './api/subscriptions.js';
@@ -16,7 +17,7 @@ import { EventBus } from './core/event-bus.js';
 import { reconnectPolicy } from './core/reconnect-policy.js';
 import { SettingsService } from './core/settings-service.js';
 import { watchSystem } from './core/system-watch.js';
-import { createLog } from './log.js';
+import { createLog, type WarrenLogger } from './log.js';
 import { warrenHome, warrenPaths } from './paths.js';
 import { openStore } from './store/store.js';
 import { createSshHostDirectory, createSshTransport } from './transports/ssh/index.js';
@@ -72,13 +73,33 @@ function browserToken(file: string, isStrongToken: (t: string) => boolean): stri
 export async function startWarren(options: WarrenOptions = {}): Promise<WarrenApp> {
   const paths = warrenPaths(options.home ?? warrenHome());
   fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-  fs.mkdirSync(paths.keys, { recursive: true, mode: 0o700 });
+  // One Warren per home, settled before anything in it is written: a second start (two daemons,
+  // the app while a daemon runs) fails here and leaves the running one's store, log and files alone.
+  // Binding the socket is the lock (atomic); without a socket door, a live one still refuses us.
+  // The door may warn before the log exists (it does not: nothing is served yet); it uses the log once made.
+  const doorLog: { current?: WarrenLogger } = {};
+  let door: BoundSocketDoor | undefined;
+  if (options.socket !== false) door = await bindSocketDoor(paths.socket, paths.home, { warn: (o, m) => doorLog.current?.warn({ ...o }, m) });
+  else if (fs.existsSync(paths.socket) && (await probeSocket(paths.socket))) throw alreadyRunning(paths.socket, paths.home);
+
   const startedAt = new Date();
   const version = readVersion();
 
-  const log = createLog({ file: paths.log, level: 'info', stderr: options.logToStderr ?? false });
-  const cleanups: Array<{ name: string; run: () => Promise<void> | void }> = [];
+  let log: WarrenLogger;
   try {
+    fs.mkdirSync(paths.keys, { recursive: true, mode: 0o700 });
+    log = createLog({ file: paths.log, level: 'info', stderr: options.logToStderr ?? false });
+  } catch (e) {
+    await door?.close();
+    throw e;
+  }
+  doorLog.current = log;
+  const cleanups: Array<{ name: string; run: () => Promise<void> | void }> = [];
+  // Until the door serves (and joins the ordered cleanups below), a failed start must unbind it.
+  let doorCleanup: (() => Promise<void>) | undefined = door ? () => door.close() : undefined;
+  try {
+    const guard = installCrashGuard(log);
+    cleanups.push({ name: 'crash guard', run: () => guard.dispose() });
     const store = openStore(paths.db, { log });
     cleanups.push({ name: 'store', run: () => store.close() });
     const interrupted = store.history.closeInterrupted('Warren stopped without an orderly shutdown');
@@ -192,9 +213,11 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     subscriptions.follow(dispatcher);
     cleanups.unshift({ name: 'subscriptions', run: () => subscriptions.dispose() });
 
-    if (options.socket !== false) {
-      const door: SocketDoor = await startSocketDoor(paths.socket, dispatcher, log);
-      cleanups.unshift({ name: 'socket door', run: () => door.close() });
+    if (door) {
+      const d = door;
+      d.serve(dispatcher);
+      doorCleanup = undefined;
+      cleanups.unshift({ name: 'socket door', run: () => d.close() });
     }
     if (options.browser) {
       // Loaded only for browser mode: the WebSocket server costs memory a plain daemon never uses.
@@ -252,6 +275,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
       closed,
     };
   } catch (e) {
+    if (doorCleanup) cleanups.unshift({ name: 'socket door', run: doorCleanup });
     for (const step of cleanups) {
       try {
         await step.run();

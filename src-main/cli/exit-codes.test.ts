@@ -18,6 +18,7 @@ describe('exitCodeForApiError', () => {
     expect(exitCodeForApiError(ErrorCode.HostKeyChanged)).toBe(4);
     expect(exitCodeForApiError(ErrorCode.PassphraseRequired)).toBe(4);
     expect(exitCodeForApiError(ErrorCode.PortConflict)).toBe(5);
+    expect(exitCodeForApiError(ErrorCode.AlreadyRunning)).toBe(5);
     // EFS scaler: a wrong name or config is the user's to fix; a run in flight is a busy resource.
     expect(exitCodeForApiError(ErrorCode.EfsScalerNotFound)).toBe(2);
     expect(exitCodeForApiError(ErrorCode.EfsConfigInvalid)).toBe(2);

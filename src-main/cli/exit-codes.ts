@@ -45,6 +45,8 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.AwsAccessDenied, ExitCode.Auth],
   // A local resource is taken.
   [ErrorCode.PortConflict, ExitCode.Resources],
+  // Another Warren holds this home (its socket): a second one would only get in its way.
+  [ErrorCode.AlreadyRunning, ExitCode.Resources],
   [ErrorCode.SsmSessionLimit, ExitCode.Resources],
   // Another run of the same scaler holds it: try again when it ends.
   [ErrorCode.EfsRunInProgress, ExitCode.Resources],

@@ -42,6 +42,8 @@ export function hintFor(err: Pick<WarrenError, 'code' | 'data'>, subject: HintSu
       return `connect first with \`warren ssh connect ${host}\``;
     case ErrorCode.ConnectionFailed:
       return subject.host ? `check that the host is reachable (\`ssh ${subject.host}\`)` : undefined;
+    case ErrorCode.AlreadyRunning:
+      return '`warren daemon status` shows the running one; stop it with `warren daemon stop` (or quit the Warren app) to start another';
     case ErrorCode.ShuttingDown:
       return 'the daemon is shutting down; start it again with `warren daemon start`';
     case ErrorCode.EfsScalerNotFound: {

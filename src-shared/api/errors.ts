@@ -26,6 +26,8 @@ export const ErrorCode = {
   ConnectionFailed: 1011,
   /** The daemon is shutting down and takes no new work. */
   ShuttingDown: 1012,
+  /** Another Warren (daemon or app) already serves this $WARREN_HOME; this start changed nothing. data: { home, socket } */
+  AlreadyRunning: 1013,
   // ── 2xxx AWS ──
   /** SSM cannot reach the instance's agent (instance stopped, agent not registered or offline). data: { instance_id } */
   SsmTargetNotConnected: 2001,

@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import { ErrorCode, errorResponse, type NotificationName, type NotificationPayload } from '../../../src-shared/api/index.js';
+import { dirname } from 'node:path';
+import { ErrorCode, WarrenError, errorResponse, type NotificationName, type NotificationPayload } from '../../../src-shared/api/index.js';
 import type { ClientContext, Dispatcher } from '../dispatcher.js';
 import { LineSplitter } from './line-splitter.js';
 
@@ -14,6 +15,19 @@ const MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
 export interface SocketDoor {
   readonly path: string;
   close(): Promise<void>;
+}
+
+/** A door bound before there is anything to serve: clients that connect wait until serve(). */
+export interface BoundSocketDoor extends SocketDoor {
+  serve(dispatcher: Dispatcher): void;
+}
+
+export function alreadyRunning(path: string, home: string): WarrenError {
+  return new WarrenError(
+    ErrorCode.AlreadyRunning,
+    `another Warren is already running with WARREN_HOME ${home} (it answers on ${path}); nothing was changed. Stop it with \`warren daemon stop\` (or quit the Warren app) first`,
+    { home, socket: path },
+  );
 }
 
 export interface SocketDoorLog {
@@ -36,14 +50,32 @@ export function probeSocket(path: string, timeoutMs = 1000): Promise<boolean> {
 }
 
 export async function startSocketDoor(path: string, dispatcher: Dispatcher, log?: SocketDoorLog): Promise<SocketDoor> {
-  if (fs.existsSync(path)) {
-    if (await probeSocket(path))
-      throw new Error(`another Warren is already serving ${path}: stop it with \`warren daemon stop\` (or quit the Warren app) first`);
-    fs.unlinkSync(path); // stale, left by a crash
-  }
+  const door = await bindSocketDoor(path, dirname(path), log);
+  door.serve(dispatcher);
+  return door;
+}
+
+/**
+ * Bind the socket: the single-instance lock of a Warren home. Binding is atomic, so of two Warrens
+ * starting on one home only one gets it; the other throws AlreadyRunning having touched nothing.
+ * A socket file nobody answers on was left by a crash and is replaced.
+ */
+export async function bindSocketDoor(path: string, home: string, log?: SocketDoorLog): Promise<BoundSocketDoor> {
   const sockets = new Set<net.Socket>();
+  let dispatcher: Dispatcher | undefined;
+  /** Clients that connected before serve(): unread (a socket is paused until it has a 'data' listener). */
+  const waiting = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      waiting.delete(socket);
+    });
+    if (dispatcher) attach(socket, dispatcher);
+    else waiting.add(socket);
+  });
+  const attach = (socket: net.Socket, dispatcher: Dispatcher): void => {
     const clientId = `socket-${randomUUID()}`;
     const send = (obj: unknown): void => {
       if (socket.destroyed || !socket.writable) return;
@@ -82,29 +114,45 @@ export async function startSocketDoor(path: string, dispatcher: Dispatcher, log?
         send(errorResponse(null, { code: ErrorCode.InvalidRequest, message: `request too large (over ${MAX_LINE_BYTES} bytes); send one JSON message per line` }));
       }
     });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      sockets.delete(socket);
-      dispatcher.releaseClient(clientId);
+    socket.on('close', () => dispatcher.releaseClient(clientId));
+  };
+  const listen = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      // Create the socket file 0600 from the start: no window in which others can connect.
+      const oldUmask = process.umask(0o177);
+      server.once('error', (e) => {
+        process.umask(oldUmask);
+        reject(e);
+      });
+      server.listen(path, () => {
+        process.umask(oldUmask);
+        server.removeAllListeners('error');
+        resolve();
+      });
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    // Create the socket file 0600 from the start: no window in which others can connect.
-    const oldUmask = process.umask(0o177);
-    server.once('error', (e) => {
-      process.umask(oldUmask);
-      reject(e);
-    });
-    server.listen(path, () => {
-      process.umask(oldUmask);
-      server.removeAllListeners('error');
-      resolve();
-    });
-  });
+  try {
+    await listen();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    if (await probeSocket(path)) throw alreadyRunning(path, home);
+    fs.unlinkSync(path); // stale, left by a crash
+    try {
+      await listen();
+    } catch (again) {
+      // Another Warren took the freed path between our unlink and our bind.
+      if ((again as NodeJS.ErrnoException).code === 'EADDRINUSE') throw alreadyRunning(path, home);
+      throw again;
+    }
+  }
   fs.chmodSync(path, 0o600);
   server.on('error', (e) => log?.warn({ err: e.message }, 'socket door error'));
   return {
     path,
+    serve(d) {
+      dispatcher = d;
+      for (const s of waiting) attach(s, d);
+      waiting.clear();
+    },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -11,6 +11,7 @@ import { SsmLink } from '../../../src-main/transports/ssm/data-channel/ssm-link.
 import { startDataChannelService, type CreateSessionInput, type DataChannelService } from '../../fixtures/aws-emulator/data-channel/index.js';
 import { freePort, waitFor } from '../../fixtures/ports.js';
 import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
+import { readToEnd, sha256, startTcpPeer, type TcpPeer } from '../helpers/tcp-peer.js';
 
 let svc: DataChannelService;
 let echo: EchoServer;
@@ -160,6 +161,114 @@ describe('SSM data channel, basic mode', () => {
     await waitFor(() => echo.connections === before + 2, 'the agent to redial after DisconnectToPort', 5000);
     await expect(link.probe(1000)).resolves.toBeGreaterThanOrEqual(0);
   }, 30_000);
+});
+
+/** Writes `chunk` again and again until the stream fails; resolves with when it did (ms, performance.now()). */
+async function writeUntilError(stream: Duplex, chunk: Buffer): Promise<{ at: number; code: string | undefined }> {
+  let failure: { at: number; code: string | undefined } | undefined;
+  const failed = new Promise<void>((r) =>
+    stream.once('error', (e: NodeJS.ErrnoException) => {
+      failure = { at: performance.now(), code: e.code };
+      r();
+    }),
+  );
+  stream.resume(); // an end (the peer's FIN) is fine on the way; a hang is not
+  while (!failure) {
+    if (!stream.write(chunk)) await Promise.race([new Promise((r) => stream.once('drain', r)), failed]);
+    else await new Promise((r) => setImmediate(r));
+  }
+  return failure;
+}
+
+describe('SSM data channel: TCP semantics without half-close (issue 10)', () => {
+  const peers: TcpPeer[] = [];
+  afterEach(async () => {
+    for (const p of peers.splice(0)) await p.close();
+  });
+  const peer = async (behave: Parameters<typeof startTcpPeer>[0]): Promise<TcpPeer> => {
+    const p = await startTcpPeer(behave);
+    peers.push(p);
+    return p;
+  };
+  const sessionTo = (port: number, agentVersion?: string): Promise<Opened> =>
+    openSession({ parameters: { portNumber: [String(port)], localPortNumber: ['0'] }, ...(agentVersion ? { agentVersion } : {}) });
+
+  it('target speaks first, then closes: every byte reaches the client, then a clean end', async () => {
+    const payload = randomBytes(3 * 1024 * 1024 + 7);
+    const target = await peer((c) => c.socket.end(payload));
+    const { link } = await sessionTo(target.port);
+    const stream = await link.openStream({ host: 'localhost', port: target.port });
+    const out = await readToEnd(stream);
+    expect(out).toMatchObject({ how: 'end', bytes: payload.length, hash: sha256(payload) });
+    // smux v1 has no half-close: after the agent's FIN nothing more may be sent.
+    const refused = new Promise<NodeJS.ErrnoException>((r) => stream.once('error', r));
+    stream.write('too late');
+    expect((await refused).code).toBe('ECONNRESET');
+  }, 30_000);
+
+  for (const [mode, agentVersion] of [
+    ['mux', undefined],
+    ['basic', '3.0.196.0'],
+  ] as const) {
+    it(`${mode}: the client writes and closes at once: every byte reaches the target, then a clean end`, async () => {
+      // A sink: reads to the end, then closes its side too.
+      const target = await peer((c) => c.socket.once('end', () => c.socket.end()));
+      const { link, channel } = await sessionTo(target.port, agentVersion);
+      expect(channel.mode).toBe(mode);
+      for (const size of [1, 64 * 1024, 2 * 1024 * 1024]) {
+        const payload = randomBytes(size);
+        const index = target.conns.length;
+        const stream = await link.openStream({ host: 'localhost', port: target.port });
+        stream.on('error', (e) => expect.fail(`no error expected: ${e.message}`));
+        const closed = new Promise((r) => stream.once('close', r));
+        stream.resume();
+        stream.end(payload);
+        await closed; // our end() ends both directions, so the stream closes without the target's help
+        await waitFor(() => target.conns[index]?.hash !== undefined, 'the target connection to close', 20_000);
+        const conn = target.conns[index]!;
+        expect({ received: conn.received, hash: conn.hash, sawEnd: conn.sawEnd, error: conn.error }).toEqual({ received: size, hash: sha256(payload), sawEnd: true, error: undefined });
+      }
+    }, 60_000);
+  }
+
+  it('the target resets while the client is still sending: the client sees an error within 2 s, not a hang', async () => {
+    let resetAt = 0;
+    const target = await peer((c) =>
+      c.socket.once('data', () => {
+        resetAt = performance.now();
+        c.socket.resetAndDestroy();
+      }),
+    );
+    const { link } = await sessionTo(target.port);
+    for (let i = 0; i < 3; i++) {
+      const stream = await link.openStream({ host: 'localhost', port: target.port });
+      const failure = await writeUntilError(stream, randomBytes(16 * 1024));
+      expect(failure.code).toBe('ECONNRESET');
+      expect(failure.at - resetAt).toBeLessThan(2000);
+    }
+    expect(link.closed).toBe(false); // one stream's reset is that stream's only
+  }, 30_000);
+
+  it('the session ended under streams mid-transfer (beyond resume): every stream errors, none ends cleanly', async () => {
+    const { link, sessionId } = await openSession();
+    const streams = await Promise.all([0, 1, 2].map(() => link.openStream({ host: 'localhost', port: echo.port })));
+    const outcomes = streams.map((s) => readToEnd(s));
+    let echoed = 0;
+    for (const s of streams) s.on('data', (c: Buffer) => (echoed += c.length));
+    for (const s of streams) s.write(randomBytes(256 * 1024));
+    await waitFor(() => echoed > 64 * 1024, 'bytes flowing', 10_000);
+    svc.terminateSession(sessionId);
+    for (const o of await Promise.all(outcomes)) expect(o).toMatchObject({ how: 'error', code: 'ECONNRESET' });
+  }, 30_000);
+
+  it('close() of the link resets its open streams at once', async () => {
+    const { link } = await openSession();
+    const stream = await link.openStream({ host: 'localhost', port: echo.port });
+    const out = readToEnd(stream);
+    stream.write('x');
+    await link.close();
+    expect(await out).toMatchObject({ how: 'error', code: 'ECONNRESET' });
+  });
 });
 
 describe('SSM data channel, handshake and lifecycle', () => {

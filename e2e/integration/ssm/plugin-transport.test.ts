@@ -16,6 +16,7 @@ import { startAwsEmulator, type AwsEmulator } from '../../fixtures/aws-emulator/
 import { startDataChannelService, type DataChannelService } from '../../fixtures/aws-emulator/data-channel/index.js';
 import { makeTempDir, type TempDir } from '../../fixtures/tmp.js';
 import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
+import { readToEnd, sha256 as sha256hex, startTcpPeer, type TcpPeer } from '../helpers/tcp-peer.js';
 
 const ID = 'i-0aaaaaaaaaaaaaaa1';
 const FAKE_PLUGIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/fake-session-manager-plugin/session-manager-plugin');
@@ -96,8 +97,8 @@ describe('ssm transport through session-manager-plugin', () => {
   });
 
   const transport = (readyTimeoutMs?: number) => createPluginSsmTransport({ clients, pluginPath: () => FAKE_PLUGIN, ...(readyTimeoutMs ? { readyTimeoutMs } : {}) });
-  const connect = async (readyTimeoutMs?: number): Promise<PluginSsmLink> => {
-    const link = (await transport(readyTimeoutMs).connect({ instanceId: ID, remotePort: target.port }, never)) as PluginSsmLink;
+  const connect = async (readyTimeoutMs?: number, remotePort = target.port): Promise<PluginSsmLink> => {
+    const link = (await transport(readyTimeoutMs).connect({ instanceId: ID, remotePort }, never)) as PluginSsmLink;
     links.push(link);
     return link;
   };
@@ -139,6 +140,86 @@ describe('ssm transport through session-manager-plugin', () => {
     await expect(link.openStream({ host: 'localhost', port: target.port })).rejects.toMatchObject({ code: ErrorCode.NotConnected });
     await eventually(() => emu.activeSessions().length === 0);
   }, 20_000);
+
+  describe('TCP semantics through the plugin (no half-close: the plugin Close()s both ways)', () => {
+    const peers: TcpPeer[] = [];
+    afterEach(async () => {
+      for (const p of peers.splice(0)) await p.close();
+    });
+    const peer = async (behave: Parameters<typeof startTcpPeer>[0]): Promise<TcpPeer> => {
+      const p = await startTcpPeer(behave);
+      peers.push(p);
+      return p;
+    };
+
+    it('target speaks first, then closes: every byte, then a clean end; later writes fail ECONNRESET', async () => {
+      const payload = randomBytes(2 * 1024 * 1024 + 3);
+      const speaker = await peer((c) => c.socket.end(payload));
+      const link = await connect(undefined, speaker.port);
+      const stream = await link.openStream({ host: 'localhost', port: speaker.port });
+      expect(await readToEnd(stream)).toMatchObject({ how: 'end', bytes: payload.length, hash: sha256hex(payload) });
+      const refused = new Promise<NodeJS.ErrnoException>((r) => stream.once('error', r));
+      stream.write('too late');
+      expect((await refused).code).toBe('ECONNRESET');
+    }, 30_000);
+
+    it('the client writes and closes at once: every byte reaches the target, then a clean end', async () => {
+      const sink = await peer((c) => c.socket.once('end', () => c.socket.end()));
+      const link = await connect(undefined, sink.port);
+      for (const size of [1, 64 * 1024, 2 * 1024 * 1024]) {
+        const payload = randomBytes(size);
+        const index = sink.conns.length;
+        const stream = await link.openStream({ host: 'localhost', port: sink.port });
+        stream.on('error', (e) => expect.fail(`no error expected: ${e.message}`));
+        const closed = new Promise((r) => stream.once('close', r));
+        stream.resume();
+        stream.end(payload);
+        await closed;
+        // The plugin's readiness check (an empty connection) may reach the target late, so find
+        // this stream's connection by what it carried rather than by its place.
+        const want = sha256hex(payload);
+        const ours = () => sink.conns.slice(index).find((c) => c.received > 0);
+        await eventually(() => ours()?.hash !== undefined, 20_000);
+        const conn = ours()!;
+        expect({ received: conn.received, hash: conn.hash, sawEnd: conn.sawEnd }).toEqual({ received: size, hash: want, sawEnd: true });
+      }
+    }, 60_000);
+
+    it('the target resets while the client is still sending: an error within 2 s, not a hang', async () => {
+      let resetAt = 0;
+      const resetter = await peer((c) =>
+        c.socket.once('data', () => {
+          resetAt = performance.now();
+          c.socket.resetAndDestroy();
+        }),
+      );
+      const link = await connect(undefined, resetter.port);
+      const stream = await link.openStream({ host: 'localhost', port: resetter.port });
+      const chunk = randomBytes(16 * 1024);
+      let failure: { at: number; code: string | undefined } | undefined;
+      stream.once('error', (e: NodeJS.ErrnoException) => (failure = { at: performance.now(), code: e.code }));
+      stream.resume();
+      while (!failure) {
+        if (!stream.write(chunk)) await new Promise((r) => (stream.once('drain', r), stream.once('error', r)));
+        else await new Promise((r) => setImmediate(r));
+      }
+      expect(failure.code).toBe('ECONNRESET');
+      expect(failure.at - resetAt).toBeLessThan(2000);
+    }, 30_000);
+
+    it('the plugin killed mid-transfer: every stream errors (ECONNRESET), none ends cleanly', async () => {
+      const link = await connect();
+      const streams = await Promise.all([0, 1, 2].map(() => link.openStream({ host: 'localhost', port: target.port })));
+      const outcomes = streams.map((s) => readToEnd(s));
+      let echoed = 0;
+      for (const s of streams) s.on('data', (c: Buffer) => (echoed += c.length));
+      for (const s of streams) for (let i = 0; i < 16; i++) s.write(randomBytes(64 * 1024));
+      await eventually(() => echoed > 256 * 1024, 20_000);
+      process.kill(link.pid!, 'SIGKILL'); // the plugin this test started
+      for (const o of await Promise.all(outcomes)) expect(o).toMatchObject({ how: 'error', code: 'ECONNRESET' });
+      await new Promise<Error | undefined>((r) => link.onClose(r));
+    }, 30_000);
+  });
 
   it('fails fast and permanently when the plugin is not installed, before any session starts', async () => {
     const missing = path.join(tmp.path, 'no-such-dir', 'session-manager-plugin');

@@ -11,6 +11,7 @@ import type { SsmLink } from '../../../src-main/transports/ssm/data-channel/ssm-
 import { startAwsEmulator, type AwsEmulator } from '../../fixtures/aws-emulator/index.js';
 import { startDataChannelService, type DataChannelService } from '../../fixtures/aws-emulator/data-channel/index.js';
 import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
+import { readToEnd } from '../helpers/tcp-peer.js';
 
 const ID = 'i-0aaaaaaaaaaaaaaa1';
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -75,6 +76,28 @@ describe('ssm transport through the emulator', () => {
     expect(sha(back)).toBe(sha(data));
     expect(emu.calls.filter((c) => c.action === 'ResumeSession').length).toBeGreaterThanOrEqual(1);
     expect(emu.calls.find((c) => c.action === 'StartSession')?.params).toMatchObject({ DocumentName: 'AWS-StartPortForwardingSession', Target: ID });
+  }, 60_000);
+
+  it('the WebSocket dropped beyond resume mid-transfer: every stream errors (ECONNRESET), none ends cleanly', async () => {
+    emu.addInstance({ id: ID, name: 'db', state: 'running' });
+    const transport = createSsmTransport({ clients, sleep: async () => undefined });
+    const link = (await transport.connect({ instanceId: ID, remotePort: target.port }, new AbortController().signal)) as SsmLink;
+    links.push(link);
+    const streams = await Promise.all([0, 1, 2, 3].map(() => link.openStream({ host: 'localhost', port: target.port })));
+    const outcomes = streams.map((s) => readToEnd(s));
+    let echoed = 0;
+    for (const s of streams) s.on('data', (c: Buffer) => (echoed += c.length));
+    for (const s of streams) for (let i = 0; i < 8; i++) s.write(randomBytes(64 * 1024));
+    const closed = new Promise<Error | undefined>((r) => link.onClose(r));
+    await new Promise<void>((resolve) => {
+      const check = (): void => (echoed > 256 * 1024 ? resolve() : void setImmediate(check));
+      check();
+    });
+    emu.denyAction('ssm:ResumeSession');
+    svc.dropWebSocket(link.sessionId);
+    for (const o of await Promise.all(outcomes)) expect(o).toMatchObject({ how: 'error', code: 'ECONNRESET' });
+    expect((await closed)?.message).toMatch(/resuming SSM session/);
+    expect(emu.calls.filter((c) => c.action === 'ResumeSession').length).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   it('says why it cannot connect: instance stopped (2001), StartSession denied (2002)', async () => {

@@ -1,6 +1,7 @@
 // Browser mode end to end: the real daemon serves the UI; a user adds a forward to a real sshd,
 // starts it, pushes bytes through it, watches the live figures, and stops it.
 import net from 'node:net';
+import { startBadSshPeer } from '../fixtures/bad-ssh-peer.js';
 import { canConnect, freePort } from '../fixtures/ports.js';
 import { expect, test } from './fixtures.js';
 
@@ -54,6 +55,32 @@ test('add, start, carry bytes, stop a forward from the browser', async ({ warren
   await expect(warren.toggle('echo')).toHaveText('Start');
   // The local port is released once stopped.
   await expect.poll(() => canConnect(localPort)).toBe(false);
+});
+
+test('Stop works while a forward is starting: a host that never answers the handshake is given up on', async ({ warren, daemon, sshd, page }) => {
+  const silent = await startBadSshPeer('silent');
+  try {
+    // A host that accepts TCP and never speaks; its handshake would only time out after a minute.
+    await sshd.writeClientConfig(['Host mute', '  HostName 127.0.0.1', `  Port ${silent.port}`, '  ConnectTimeout 60', ''].join('\n'));
+    await warren.open(daemon.url);
+    await page.getByTestId('hosts-reload').click();
+    await expect(warren.host('mute')).toBeVisible();
+    const localPort = await freePort();
+    await warren.addForward({ name: 'mute', host: 'mute', type: 'local', localPort, remoteHost: '127.0.0.1', remotePort: 9 });
+
+    await warren.toggle('mute').click();
+    await warren.expectStatus('mute', 'starting');
+    await expect.poll(() => silent.bytesReceived).toBeGreaterThan(0); // mid-handshake
+    await expect(warren.toggle('mute')).toHaveText('Stop');
+    await expect(warren.toggle('mute')).toBeEnabled();
+    await warren.toggle('mute').click();
+    await warren.expectStatus('mute', 'stopped');
+    await expect(warren.toggle('mute')).toHaveText('Start');
+    await expect.poll(() => silent.open).toBe(0);
+    await expect.poll(() => canConnect(localPort)).toBe(false);
+  } finally {
+    await silent.close();
+  }
 });
 
 test('the form checks fields itself and shows the daemon refusing a duplicate name', async ({ warren, daemon, echo, page }) => {

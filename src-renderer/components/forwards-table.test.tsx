@@ -49,6 +49,16 @@ describe('ForwardsTable', () => {
     expect(html).toMatch(/data-testid="forward-error-db"[^>]*>refused</);
   });
 
+  it('keeps Stop usable while a forward is starting, even with its start call in flight', () => {
+    const starting = row(render({ rows: [{ rule: sshRule, session: { ...sshSession, status: 'starting' }, status: 'starting' }], busy: { web: true } }), 'web');
+    const toggle = (html: string): string => /<button[^>]*data-testid="forward-toggle-web"[^>]*>[^<]*</.exec(html)?.[0] ?? '';
+    expect(toggle(starting)).toMatch(/>Stop<$/);
+    expect(toggle(starting)).not.toContain('disabled');
+    // A stop in flight on an active forward: no second click.
+    const stopping = row(render({ rows: [{ rule: sshRule, session: sshSession, status: 'active' }], busy: { web: true } }), 'web');
+    expect(toggle(stopping)).toContain('disabled=""');
+  });
+
   it('leaves out an empty group, and says so when there is nothing at all', () => {
     const html = render({ tunnels: [{ session: tunnelSession, status: 'active' }] });
     expect(html).not.toContain('group-ssh');

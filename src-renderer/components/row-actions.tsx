@@ -17,11 +17,20 @@ export function isRunning(status: SessionInfo['status']): boolean {
   return status !== 'stopped' && status !== 'error';
 }
 
+/**
+ * A row is busy while its start or stop call is in flight. A start call lasts as long as the
+ * handshake (a host that never answers: until its timeout), so Stop stays usable while `starting`:
+ * stopping is how the user gives up on it. Stopping twice is harmless.
+ */
+export function toggleDisabled(status: SessionInfo['status'], busy: boolean): boolean {
+  return busy && status !== 'starting';
+}
+
 export function RowActions({ name, status, busy, deleteLabel, onStart, onStop, onEdit, onDelete }: RowActionsProps) {
   const running = isRunning(status);
   return (
     <div className="actions">
-      <button className={running ? 'small' : 'small primary'} disabled={busy} onClick={() => (running ? onStop(name) : onStart(name))} data-testid={`forward-toggle-${name}`}>
+      <button className={running ? 'small' : 'small primary'} disabled={toggleDisabled(status, busy)} onClick={() => (running ? onStop(name) : onStart(name))} data-testid={`forward-toggle-${name}`}>
         {running ? 'Stop' : 'Start'}
       </button>
       {onEdit && (

@@ -18,6 +18,7 @@ import { connectThrough, echoThrough } from './helpers/traffic.js';
 const MODES: readonly BadPeerMode[] = ['silent', 'banner-then-silent', 'banner-then-close', 'reset-mid-banner', 'garbage'];
 /** Seconds: ssh2's readyTimeout comes from ConnectTimeout, so a never-speaking host fails in 2 s. */
 const HANDSHAKE_TIMEOUT_S = 2;
+const STOP_CASE_TIMEOUT_S = 120;
 
 describe('no peer can crash the daemon', () => {
   let sshd: SshdFixture;
@@ -30,9 +31,9 @@ describe('no peer can crash the daemon', () => {
   const stopping = new Set<number | undefined>();
 
   const peer = (m: BadPeerMode): BadSshPeer => peers.get(m) as BadSshPeer;
-  const badBlock = (alias: string, port: number, extra: string[] = []): string =>
+  const badBlock = (alias: string, port: number, extra: string[] = [], timeoutS = HANDSHAKE_TIMEOUT_S): string =>
     [`Host ${alias}`, '  HostName 127.0.0.1', `  Port ${port}`, `  User ${sshd.user}`, `  IdentityFile ${sshd.userKeyPath}`,
-      `  UserKnownHostsFile ${sshd.knownHostsPath}`, '  IdentitiesOnly yes', `  ConnectTimeout ${HANDSHAKE_TIMEOUT_S}`, ...extra.map((l) => `  ${l}`), ''].join('\n');
+      `  UserKnownHostsFile ${sshd.knownHostsPath}`, '  IdentitiesOnly yes', `  ConnectTimeout ${timeoutS}`, ...extra.map((l) => `  ${l}`), ''].join('\n');
 
   async function start(): Promise<DaemonHandle> {
     // Reconnect off: a failed handshake ends the session in `error` at once, so each case is bounded.
@@ -63,6 +64,12 @@ describe('no peer can crash the daemon', () => {
     const blocks = MODES.map((m) => badBlock(`bad-${m}`, peer(m).port));
     // The same broken peers one hop away: the handshake runs over a channel of the jump host.
     blocks.push(...(['silent', 'garbage'] as const).map((m) => badBlock(`jump-${m}`, peer(m).port, ['ProxyJump fixture'])));
+    // For stopping mid-handshake: a long timeout, so only the stop can end these handshakes.
+    blocks.push(
+      badBlock('slow-silent', peer('silent').port, [], STOP_CASE_TIMEOUT_S),
+      badBlock('slow-banner-then-silent', peer('banner-then-silent').port, [], STOP_CASE_TIMEOUT_S),
+      badBlock('slow-jump-silent', peer('silent').port, ['ProxyJump fixture'], STOP_CASE_TIMEOUT_S),
+    );
     await sshd.writeClientConfig(blocks.join('\n'));
     home = await makeTempDir('warren-peer-crash-');
     echo = await startEchoServer();
@@ -101,9 +108,9 @@ describe('no peer can crash the daemon', () => {
 
   it('`forward stop` while the handshake is under way (status `starting`) stops it and tears the connection down', async () => {
     const cases: Array<{ host: string; peer: BadSshPeer }> = [
-      { host: 'bad-silent', peer: peer('silent') },
-      { host: 'bad-banner-then-silent', peer: peer('banner-then-silent') },
-      { host: 'jump-silent', peer: peer('silent') },
+      { host: 'slow-silent', peer: peer('silent') },
+      { host: 'slow-banner-then-silent', peer: peer('banner-then-silent') },
+      { host: 'slow-jump-silent', peer: peer('silent') },
     ];
     for (const c of cases) {
       const name = `stop-${c.host}`;
@@ -116,7 +123,7 @@ describe('no peer can crash the daemon', () => {
       await daemon.client.call('forward.stop', { name });
       expect((await daemon.client.call('session.get', { name })).status).toBe('stopped');
       await started; // the waiting start call is answered (with an error), not left hanging
-      // The half-made client is torn down: the broken host sees its connection closed.
+      // The half-made client is torn down at once (the handshake timeout is minutes away).
       await waitFor(() => c.peer.open === 0, `${c.host}: connection closed after stop`);
     }
     await stillServes(daemon.client, 'good', goodPort);
@@ -131,7 +138,7 @@ describe('no peer can crash the daemon', () => {
     for (const m of MODES) await waitForStatus(daemon.client, `fail-bad-${m}`, 'error', (HANDSHAKE_TIMEOUT_S + 10) * 1000);
     await waitForStatus(daemon.client, 'fail-jump-silent', 'error', (HANDSHAKE_TIMEOUT_S + 10) * 1000);
     // Stopped forwards stay stopped.
-    expect((await daemon.client.call('session.get', { name: 'stop-bad-silent' })).status).toBe('stopped');
+    expect((await daemon.client.call('session.get', { name: 'stop-slow-silent' })).status).toBe('stopped');
     await stillServes(daemon.client, 'good', goodPort);
     // Fixed at the root: no error reached the process-wide safety net.
     expect(uncaughtInLog()).toEqual([]);

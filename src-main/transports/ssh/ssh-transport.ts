@@ -148,7 +148,9 @@ export function createSshTransport(opts: SshTransportOptions): SshTransport {
       if (setupLoss) throw new WarrenError(ErrorCode.ConnectionFailed, `connection to ${alias} lost while connecting: ${setupLoss.message}`, { host: alias });
     } catch (e) {
       for (const c of clients.reverse()) c.end();
-      opts.log.warn({ host: alias, err: (e as Error).message, code: (e as WarrenError).code }, 'ssh connect failed');
+      // A stop (or a shutdown) while connecting is not a failure of the host.
+      if (signal.aborted) opts.log.info({ host: alias }, 'ssh connect cancelled');
+      else opts.log.warn({ host: alias, err: (e as Error).message, code: (e as WarrenError).code }, 'ssh connect failed');
       throw e;
     }
     opts.log.info({ host: alias, hops: hops.slice(0, -1).map((h) => h.alias), address: where(target.hostname, target.port, target.user) }, 'ssh connected');

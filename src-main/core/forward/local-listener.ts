@@ -6,7 +6,9 @@ import { ErrorCode, WarrenError } from '../../../src-shared/api/index.js';
 export const LOOPBACK = '127.0.0.1';
 
 export async function listenLocal(port: number, onConnection: (socket: net.Socket) => void, host = LOOPBACK): Promise<net.Server> {
-  const server = net.createServer({ noDelay: true, pauseOnConnect: true }, onConnection);
+  // Half-open (allowHalfOpen): a client's half-close must travel through the tunnel while the reply
+  // still flows back, as with ssh -L; Node would otherwise end our side at once.
+  const server = net.createServer({ noDelay: true, pauseOnConnect: true, allowHalfOpen: true }, onConnection);
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);

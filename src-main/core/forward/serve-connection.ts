@@ -7,7 +7,7 @@ import type { ForwardRule } from '../../../src-shared/api/index.js';
 import { Reply } from '../../../src-shared/logic/socks5.js';
 import type { Link } from '../link.js';
 import { errorMessage } from '../reconnect-policy.js';
-import { countedPipe, type ByteCounter } from './counted-pipe.js';
+import { resetError, resetStream, spliceTcp, type ByteCounter } from './tcp-splice.js';
 import { LOOPBACK } from './local-listener.js';
 import { socks5Accept } from './socks5-server.js';
 import { streamTarget } from './targets.js';
@@ -25,6 +25,7 @@ export interface ConnectionContext {
 
 export function serveLocalClient(socket: net.Socket, ctx: ConnectionContext): void {
   socket.setNoDelay(true);
+  // Errors before the splice takes over end up in the catch below (a destroyed socket).
   socket.on('error', () => undefined);
   ctx.track(socket);
   const origin = { host: socket.remoteAddress ?? LOOPBACK, port: socket.remotePort ?? 0 };
@@ -32,7 +33,8 @@ export function serveLocalClient(socket: net.Socket, ctx: ConnectionContext): vo
   void (async () => {
     const link = await ctx.linkForClient();
     if (!link || socket.destroyed) {
-      socket.destroy();
+      // No tunnel to carry it: refuse visibly (RST), as ssh -L does when its channel open fails.
+      resetStream(socket, resetError('no link to carry the connection'));
       return;
     }
     let stream: Duplex;
@@ -42,9 +44,14 @@ export function serveLocalClient(socket: net.Socket, ctx: ConnectionContext): vo
       stream = await link.openStream(streamTarget(rule), origin);
     }
     ctx.track(stream);
-    await countedPipe(socket, stream, ctx.counter);
+    if (socket.destroyed) {
+      // The client gave up while the stream was opening: abort the stream toward the far side too.
+      resetStream(stream, resetError('the local client closed before the tunnel stream opened'));
+      return;
+    }
+    await spliceTcp(socket, stream, ctx.counter);
   })().catch((e: unknown) => {
-    socket.destroy();
+    resetStream(socket, resetError(errorMessage(e)));
     ctx.noteError(e);
   });
 }
@@ -54,15 +61,19 @@ export function serveRemoteStream(stream: Duplex, ctx: ConnectionContext): void 
   ctx.track(stream);
   const rule = ctx.rule();
   const port = rule.kind === 'ssh' ? rule.local_port : 0;
-  const local = netConnect({ host: LOOPBACK, port, noDelay: true });
-  local.on('error', (e) => {
-    stream.destroy();
+  // Half-open like the local listener's sockets: the far client's half-close reaches the local
+  // service while its reply still flows back.
+  const local = netConnect({ host: LOOPBACK, port, noDelay: true, allowHalfOpen: true });
+  const onConnectError = (e: Error): void => {
+    resetStream(stream, resetError(`connection to ${LOOPBACK}:${port} failed: ${e.message}`));
     ctx.noteError(new Error(`connection to ${LOOPBACK}:${port} failed: ${e.message}`));
-  });
+  };
+  local.once('error', onConnectError);
   local.once('connect', () => {
+    local.off('error', onConnectError);
     ctx.track(local);
     // local → remote is what we sent through the tunnel; remote → local what we received.
-    void countedPipe(local, stream, ctx.counter);
+    void spliceTcp(local, stream, ctx.counter);
   });
 }
 

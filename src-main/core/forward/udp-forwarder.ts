@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { ErrorCode, WarrenError } from '../../../src-shared/api/index.js';
 import type { Link, StreamTarget } from '../link.js';
-import type { ByteCounter } from './counted-pipe.js';
+import type { ByteCounter } from './tcp-splice.js';
 
 export const UDP_IDLE_MS = 60_000;
 const MAX_QUEUED = 64;

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { Client, TcpConnectionDetails, ClientChannel } from 'ssh2';
 import { ErrorCode, WarrenError } from '../../../src-shared/api/index.js';
 import type { IncomingStreamInfo, Link, RemoteListener, StreamOrigin, StreamTarget } from '../../core/link.js';
+import { SshChannelStream } from './channel-stream.js';
 import { where } from './ssh-errors.js';
 
 /** ssh2 internals the probe relies on (client.js keepalive: push a reply callback, then ping). */
@@ -74,7 +75,7 @@ export class SshLink implements Link {
                 { host: this.alias, address: where(target.host, target.port) },
               ),
             );
-          resolve(channel);
+          resolve(new SshChannelStream(channel, where(target.host, target.port)));
         });
       } catch (e) {
         reject(this.notConnected(`cannot open ${where(target.host, target.port)} (${(e as Error).message})`));
@@ -126,7 +127,7 @@ export class SshLink implements Link {
   private route(info: TcpConnectionDetails, accept: () => ClientChannel, reject: () => void): void {
     const handler = this.incoming.get(`${info.destIP}:${info.destPort}`);
     if (!handler) return reject();
-    handler(accept(), { destIP: info.destIP, destPort: info.destPort, srcIP: info.srcIP, srcPort: info.srcPort });
+    handler(new SshChannelStream(accept(), `${info.srcIP}:${info.srcPort} via ${where(info.destIP, info.destPort)}`), { destIP: info.destIP, destPort: info.destPort, srcIP: info.srcIP, srcPort: info.srcPort });
   }
 
   probe(timeoutMs: number): Promise<number> {

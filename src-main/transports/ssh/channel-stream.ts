@@ -1,0 +1,86 @@
+// An ssh2 direct-tcpip/forwarded-tcpip channel as a tunnel stream that keeps the contract in
+// core/link.ts. ssh2's own Channel cannot tell the engine what really happened: a CHANNEL_CLOSE
+// without an EOF before it, and the whole connection dying (ssh2's channel cleanup), both arrive as
+// a plain push(null) — a clean end of stream with bytes possibly missing. Its destroy() only ends
+// and closes, and it emits no 'close' of its own (emitClose: false).
+//
+// So this adapter takes the channel's receive side over at push() (ssh2's CHANNEL_DATA handler
+// calls channel.push and stops adjusting the window while it returns false: our own buffer's
+// backpressure flows straight into the SSH window, with no extra copy), and decides:
+// - CHANNEL_EOF (incoming.state 'eof')        → a clean half-close: push(null);
+// - CHANNEL_CLOSE after EOF both ways          → the normal end (RFC 4254 §5.3);
+// - CHANNEL_CLOSE any other time, or the link  → an abort: destroy with ECONNRESET.
+// Our end() is the channel's EOF; our destroy(err) sends CHANNEL_CLOSE (SSH has no reset: OpenSSH's
+// sshd then closes its socket to the target, nchan.c chan_rcvd_oclose).
+import { Duplex } from 'node:stream';
+import type { ClientChannel } from 'ssh2';
+import { resetError } from '../../core/forward/tcp-splice.js';
+
+/** The parts of ssh2's Channel (lib/Channel.js) this adapter relies on. */
+interface ChannelInternals {
+  incoming: { state: string };
+  outgoing: { state: string };
+  push(chunk: Buffer | null): boolean;
+  _read(n: number): void;
+  close(): void;
+}
+
+/** Enough to keep SSH's window (2 MiB in ssh2) moving at full speed; bounded all the same. */
+const READ_BUFFER_BYTES = 1024 * 1024;
+
+export class SshChannelStream extends Duplex {
+  private eofReceived = false;
+  private readonly internals: ChannelInternals;
+
+  constructor(
+    private readonly channel: ClientChannel,
+    /** Where the stream leads, for error messages. */
+    readonly label: string,
+  ) {
+    super({ allowHalfOpen: true, readableHighWaterMark: READ_BUFFER_BYTES });
+    this.internals = channel as unknown as ChannelInternals;
+    this.internals.push = (chunk) => this.fromChannel(chunk);
+    // The channel's own writable side can still fail (a write after the far side closed).
+    channel.on('error', (err: Error) => this.destroy(err));
+  }
+
+  private fromChannel(chunk: Buffer | null): boolean {
+    if (chunk !== null) return this.destroyed ? true : this.push(chunk);
+    if (this.internals.incoming.state === 'eof') {
+      this.eofReceived = true;
+      this.push(null);
+      return false;
+    }
+    // CHANNEL_CLOSE (or the connection's cleanup): normal only after EOF both ways.
+    if (this.eofReceived && this.internals.outgoing.state !== 'open') return false;
+    if (!this.destroyed) this.destroy(resetError(`${this.label}: the SSH channel was closed before the stream ended`));
+    return false;
+  }
+
+  override _read(n: number): void {
+    // Lets ssh2 send the WINDOW_ADJUST it held back while we were full.
+    this.internals._read(n);
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.internals.outgoing.state !== 'open') return cb(resetError(`${this.label}: the SSH channel is closed`));
+    this.channel.write(chunk, cb);
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    if (this.internals.outgoing.state !== 'open') return cb();
+    // ssh2 sends CHANNEL_EOF when its channel finishes, after every byte written before it.
+    this.channel.once('finish', () => cb());
+    this.channel.end();
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    try {
+      // Idempotent in ssh2; after a normal end it is the CLOSE the protocol expects anyway.
+      this.internals.close();
+    } catch {
+      /* the connection is already gone */
+    }
+    cb(err);
+  }
+}

@@ -4,7 +4,6 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { FrameType, type Frame } from '../transports/conduit/protocol/frames.js';
 import { ProtocolError } from '../transports/conduit/protocol/frame-decoder.js';
@@ -13,6 +12,7 @@ import { Mux } from '../transports/conduit/protocol/mux.js';
 import type { MuxDatagram } from '../transports/conduit/protocol/mux-datagram.js';
 import { parsePublicKey, tlsBindingBytes, verifyRotationProof } from '../transports/conduit/identity/index.js';
 import type { KeyLookup } from './client-keys.js';
+import { spliceTcp } from '../core/forward/tcp-splice.js';
 import { OpenRefused, type SourceRouter } from './source-router.js';
 
 export interface ConnectionHost {
@@ -178,7 +178,7 @@ export class ClientConnection {
         // "in" is toward the source, as for clients.
         stream.on('data', (b: Buffer) => this.host.onSourceBytes(req.source, 'in', b.length));
         socket.on('data', (b: Buffer) => this.host.onSourceBytes(req.source, 'out', b.length));
-        splice(stream, socket);
+        void spliceTcp(socket, stream);
       },
       (e: unknown) => (e instanceof OpenRefused ? reject(e.code, e.message) : reject('internal', (e as Error).message)),
     );
@@ -226,18 +226,4 @@ export class ClientConnection {
 function splitEndpoint(endpoint: string): { hostPart: string; port: number } {
   const i = endpoint.lastIndexOf(':');
   return { hostPart: endpoint.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(endpoint.slice(i + 1)) };
-}
-
-/** Both directions, half-closes carried through, either side's error tears down both. */
-export function splice(a: Duplex, b: Duplex): void {
-  a.pipe(b);
-  b.pipe(a);
-  const kill = (): void => {
-    a.destroy();
-    b.destroy();
-  };
-  // Only errors tear down: a clean close of one side arrives as end() through the pipe, after the
-  // data still waiting for flow-control credit has gone out.
-  a.on('error', kill);
-  b.on('error', kill);
 }

@@ -120,7 +120,8 @@ export class SourceRouter {
   private dial(endpoint: string): Promise<net.Socket> {
     const { host, port } = parseHostPort(endpoint);
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port, noDelay: true });
+      // Half-open: a client's FIN reaches the source while the source's reply still flows back.
+      const socket = net.connect({ host, port, noDelay: true, allowHalfOpen: true });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`no answer from ${endpoint} within ${this.opts.connectTimeoutMs} ms`));

@@ -6,6 +6,7 @@
 import { Duplex } from 'node:stream';
 import { FrameType, MAX_DATA_PAYLOAD } from './frames.js';
 import { ProtocolError } from './frame-decoder.js';
+import { resetError } from '../../../core/forward/tcp-splice.js';
 
 /** What a stream needs from its connection. */
 export interface StreamHost {
@@ -128,7 +129,7 @@ export class MuxStream extends Duplex implements StreamEndpoint {
 
   onReset(reason: string): void {
     this.finReceived = this.finSent = true; // no RESET back
-    this.destroy(new Error(`${this.label}: closed by the far side${reason ? ` (${reason})` : ''}`));
+    this.destroy(resetError(`${this.label}: reset by the far side${reason ? ` (${reason})` : ''}`));
   }
 
   onDatagram(): void {
@@ -137,7 +138,8 @@ export class MuxStream extends Duplex implements StreamEndpoint {
 
   onLinkClosed(err: Error): void {
     this.finReceived = this.finSent = true;
-    this.destroy(err);
+    // Never a clean end: the local connection must see that the tunnel went away under it.
+    this.destroy(resetError(`${this.label}: ${err.message}`));
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {

@@ -231,7 +231,9 @@ describe('Mux over a loopback socket', () => {
     const farSide = p.accepted.find((a) => a.source === 'doomed')!.stream;
     const farError = new Promise<Error>((r) => farSide.once('error', r));
     doomed.destroy();
-    expect((await within(farError, 'the reset at the router')).message).toMatch(/closed by the far side/);
+    const reset = (await within(farError, 'the reset at the router')) as NodeJS.ErrnoException;
+    expect(reset.message).toMatch(/reset by the far side/);
+    expect(reset.code).toBe('ECONNRESET');
     await until(() => farSide.destroyed, 'the far side stream destroyed');
 
     // The other way round: the router drops its side, the client's stream errors.
@@ -239,7 +241,7 @@ describe('Mux over a loopback socket', () => {
     await until(() => p.accepted.length === 3, 'the third stream');
     const clientError = new Promise<Error>((r) => second.once('error', r));
     p.accepted[2]!.stream.destroy();
-    expect((await within(clientError, 'the reset at the client')).message).toMatch(/doomed-2: closed by the far side/);
+    expect((await within(clientError, 'the reset at the client')).message).toMatch(/doomed-2: reset by the far side/);
 
     const back = collect(other, 5);
     other.write('still');
@@ -247,6 +249,18 @@ describe('Mux over a loopback socket', () => {
     expect(p.client.closed).toBe(false);
     expect(p.router.closed).toBe(false);
     await until(() => p.router.activeStreams === 1 && p.client.activeStreams === 1, 'only the echo stream left');
+  });
+
+  it('a connection that dies under open streams errors them (ECONNRESET), never ends them cleanly', async () => {
+    const p = await muxPair();
+    const s = await open(p, 'echo');
+    const outcome = new Promise<string>((r) => {
+      s.once('end', () => r('clean end'));
+      s.once('error', (e: NodeJS.ErrnoException) => r(`error ${e.code ?? ''}`));
+    });
+    s.resume();
+    p.client.socket.destroy();
+    expect(await within(outcome, 'the stream to notice')).toBe('error ECONNRESET');
   });
 
   it('ping gets its pong, either way', async () => {

@@ -10,6 +10,7 @@ import { listenUdp, type DatagramLink, type UdpContext, type UdpForwarder } from
 import { conduitTarget } from './forward/targets.js';
 import { parseHostPort } from '../../src-shared/logic/source-pattern.js';
 import { serveLocalClient, serveRemoteStream, type ConnectionContext } from './forward/serve-connection.js';
+import { resetError, resetStream } from './forward/tcp-splice.js';
 import { runOwnedBy, type FaultOwner } from './fault-context.js';
 import type { Link, RemoteListener } from './link.js';
 import type { LinkKeeper, LinkUser } from './link-keeper.js';
@@ -324,7 +325,10 @@ export class ForwardSession implements LinkUser {
     const udp = this.udp;
     this.udp = undefined;
     udp?.close();
-    for (const s of this.sockets) s.destroy();
+    // Connections still open cannot complete: reset them (RST locally, the transport's reset
+    // toward the far side) so their programs see an error, never a clean end with bytes missing.
+    const stopped = resetError(`${this.rule.name} stopped`);
+    for (const s of this.sockets) resetStream(s, stopped);
     this.sockets.clear();
     keeper?.remove(this);
     await Promise.all([rl?.close().catch(() => undefined), server ? closeServer(server) : undefined]);

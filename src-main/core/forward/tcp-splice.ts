@@ -29,22 +29,46 @@ export function resetError(message: string): Error {
   return Object.assign(new Error(message), { code: 'ECONNRESET' });
 }
 
+/** Bytes already handed to the kernel get this long to reach the program before the RST. */
+const RESET_GRACE_MS = 25;
+const resetting = new WeakSet<net.Socket>();
+
 /**
  * Abort a stream: a TCP socket sends RST (so its program reads ECONNRESET, not a clean end); any
  * other stream is destroyed with an error, which its transport turns into its own reset.
  */
 export function resetStream(stream: Duplex, err: Error): void {
   if (stream.destroyed) return;
-  if (stream instanceof net.Socket) {
+  if (stream instanceof net.Socket) return resetSocket(stream, err);
+  stream.destroy(err);
+}
+
+// A Node (libuv) program that reads its last bytes and an RST in one wakeup sees a clean end, not
+// ECONNRESET (uv__stream_io takes POLLHUP after a partial read as EOF and never reads the error).
+// So the RST follows a short pause after the last bytes left for the kernel: a program that keeps
+// reading then sees the error. Nothing more is read from the socket meanwhile.
+function resetSocket(socket: net.Socket, err: Error): void {
+  if (resetting.has(socket)) return;
+  resetting.add(socket);
+  socket.unpipe();
+  socket.pause();
+  let fallback: NodeJS.Timeout | undefined;
+  const reset = (): void => {
+    clearTimeout(fallback);
+    if (socket.destroyed) return;
     try {
       // Throws for handles that are not TCP (a TLS socket's, a pipe's): those are destroyed below.
-      stream.resetAndDestroy();
-      return;
+      socket.resetAndDestroy();
     } catch {
-      /* not a plain TCP socket */
+      socket.destroy(err);
     }
-  }
-  stream.destroy(err);
+  };
+  // Not unref'd: a daemon shutting down sends its RSTs before it exits.
+  const afterGrace = (): void => void setTimeout(reset, RESET_GRACE_MS);
+  if (!socket.writableNeedDrain) return afterGrace();
+  socket.once('drain', afterGrace);
+  // A program that stopped reading would hold the drain forever: it gets its RST anyway.
+  fallback = setTimeout(reset, 1000);
 }
 
 /** A direction is done once its source ended and its sink took every byte and the half-close. */

@@ -52,9 +52,7 @@ function resetSocket(socket: net.Socket, err: Error): void {
   resetting.add(socket);
   socket.unpipe();
   socket.pause();
-  let fallback: NodeJS.Timeout | undefined;
   const reset = (): void => {
-    clearTimeout(fallback);
     if (socket.destroyed) return;
     try {
       // Throws for handles that are not TCP (a TLS socket's, a pipe's): those are destroyed below.
@@ -64,11 +62,13 @@ function resetSocket(socket: net.Socket, err: Error): void {
     }
   };
   // Not unref'd: a daemon shutting down sends its RSTs before it exits.
-  const afterGrace = (): void => void setTimeout(reset, RESET_GRACE_MS);
-  if (!socket.writableNeedDrain) return afterGrace();
-  socket.once('drain', afterGrace);
+  if (!socket.writableNeedDrain) return void setTimeout(reset, RESET_GRACE_MS);
   // A program that stopped reading would hold the drain forever: it gets its RST anyway.
-  fallback = setTimeout(reset, 1000);
+  const fallback = setTimeout(reset, 1000);
+  socket.once('drain', () => {
+    clearTimeout(fallback);
+    setTimeout(reset, RESET_GRACE_MS);
+  });
 }
 
 /** A direction is done once its source ended and its sink took every byte and the half-close. */

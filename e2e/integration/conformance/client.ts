@@ -79,15 +79,23 @@ export async function connectTo(ep: Endpoint, timeoutMs = 5000): Promise<net.Soc
   return s;
 }
 
-/** Read until the stream ends, fails or the deadline passes (then the outcome is 'timeout'). */
-export function readAll(s: net.Socket, deadlineMs: number): Promise<ReadOutcome> {
+/** No byte for this long while a transfer should flow is a hang (bounds a failing case's cost). */
+export const IDLE_MS = 3000;
+
+/**
+ * Read until the stream ends, fails, the deadline passes or nothing arrives for idleMs (both
+ * give the outcome 'timeout').
+ */
+export function readAll(s: net.Socket, deadlineMs: number, idleMs = IDLE_MS): Promise<ReadOutcome> {
   return new Promise((resolve) => {
     const hash = createHash('sha256');
     let bytes = 0;
     const timer = setTimeout(() => finish('timeout'), deadlineMs);
+    const idle = setTimeout(() => finish('timeout'), idleMs);
     const onData = (c: Buffer): void => {
       bytes += c.length;
       hash.update(c);
+      idle.refresh();
     };
     const onEnd = (): void => finish('end');
     const onError = (e: NodeJS.ErrnoException): void => finish('error', errCode(e));
@@ -96,6 +104,7 @@ export function readAll(s: net.Socket, deadlineMs: number): Promise<ReadOutcome>
     const onClose = (): void => finish('error', 'closed');
     function finish(how: ReadOutcome['how'], code?: string): void {
       clearTimeout(timer);
+      clearTimeout(idle);
       s.off('data', onData);
       s.off('end', onEnd);
       s.off('error', onError);
@@ -139,7 +148,14 @@ export async function writeAll(s: net.Socket, payload: Buffer, deadlineMs: numbe
  * Keep writing until the socket fails (or `capBytes`): the side that keeps writing is the one that
  * must see a reset. Resolves with the first error's code and when it came, or 'none'.
  */
-export function writeUntilError(s: net.Socket, capBytes: number, deadlineMs: number): Promise<{ code: string; at: number; sent: number }> {
+export interface WriteOutcome {
+  /** The first error's code, or 'none' if the deadline or the cap came first. */
+  code: string;
+  at: number;
+  sent: number;
+}
+
+export function writeUntilError(s: net.Socket, capBytes: number, deadlineMs: number): Promise<WriteOutcome> {
   return new Promise((resolve) => {
     const chunk = Buffer.alloc(64 * 1024, 0x41);
     let sent = 0;

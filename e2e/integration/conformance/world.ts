@@ -65,6 +65,8 @@ export async function startWorld(): Promise<World> {
     await fs.mkdir(warrenHome, { mode: 0o700 });
     const daemon = await startDaemon({ home: warrenHome, sshConfigPath: sshd.sshConfigPath, env: emu.env() as unknown as Record<string, string> });
     cleanups.push(() => daemon.stop());
+    // Each SSM path runs a forward (a session) per target server on its instance: above the default 3.
+    await daemon.client.call('config.update', { session: { max_sessions_per_instance: 10 } });
     return { home, servers, sshd, emu, svc, router, conduitKeyPath, daemon, close: undo };
   } catch (e) {
     await undo();

@@ -34,6 +34,7 @@ async function exchange(ctx: CaseContext): Promise<Exchange> {
 }
 
 export const manyShort: ConformanceCase = {
+  id: 'many-short',
   name: 'many short connections (request, half-close, reply) all intact',
   sizes: [PARALLEL],
   repeat: () => 1,

@@ -3,8 +3,8 @@
 // So the rule checked is the one the reference keeps: the side that keeps writing sees an error
 // within 2 s of the reset, never only a clean end and never a hang. Where a FIN ends both
 // directions (SSM) an end is allowed too, but still within 2 s.
-import { connectTo, readAll, writeUntilError } from '../client.js';
-import { CaseFailure, deadlineFor, describeServer, expectThat, KiB, MiB, serverConn, within, type ConformanceCase } from './types.js';
+import { connectTo, readAll, writeUntilError, type ReadOutcome, type WriteOutcome } from '../client.js';
+import { CaseFailure, deadlineFor, describeServer, expectThat, KiB, MiB, pokeIfNeeded, serverConn, within, type ConformanceCase } from './types.js';
 import { waitFor } from '../../../fixtures/ports.js';
 
 const PROMPT_MS = 2000;
@@ -12,6 +12,7 @@ const PROMPT_MS = 2000;
 const WRITE_CAP = 256 * MiB;
 
 export const resetByServer: ConformanceCase = {
+  id: 'reset-by-server',
   name: 'server resets while the client sends: the client sees an error within 2 s',
   sizes: [1, 64 * KiB, MiB],
   repeat: (size) => (size <= 64 * KiB ? 4 : 2),
@@ -31,10 +32,19 @@ export const resetByServer: ConformanceCase = {
         throw new CaseFailure(`expected the server to get ${size} bytes and reset; ${describeServer(conn)}`);
       }
       const resetAt = conn.resetAt as number;
-      const [read, write] = await Promise.all([reading, writing]);
-      const errorAt = Math.min(read.how === 'error' ? read.at : Infinity, write.code !== 'none' ? write.at : Infinity);
-      const endAt = read.how === 'end' ? read.at : Infinity;
-      const got = `read: ${read.how}${read.code ? ` ${read.code}` : ''} at +${read.at - resetAt} ms; write: ${write.code} at +${write.at - resetAt} ms after ${write.sent} bytes`;
+      // Settle on the first outcome that decides the case (an end alone does not on a tcp path:
+      // the writer must fail next), bounded a little past the 2 s allowed.
+      let read: ReadOutcome | undefined;
+      let write: WriteOutcome | undefined;
+      void reading.then((r) => (read = r));
+      void writing.then((w) => (write = w));
+      const readError = (): boolean => read?.how === 'error';
+      const writeError = (): boolean => write !== undefined && write.code !== 'none';
+      const decided = (): boolean => readError() || writeError() || (ctx.path.semantics === 'fin-ends-both' && read?.how === 'end');
+      await waitFor(decided, 'the client to see the reset', Math.max(0, resetAt + PROMPT_MS + 300 - Date.now()), 10).catch(() => undefined);
+      const errorAt = Math.min(readError() ? (read as ReadOutcome).at : Infinity, writeError() ? (write as WriteOutcome).at : Infinity);
+      const endAt = read?.how === 'end' ? read.at : Infinity;
+      const got = `read: ${read ? `${read.how}${read.code ? ` ${read.code}` : ''} at +${read.at - resetAt} ms` : 'nothing yet'}; write: ${write ? `${write.code} at +${write.at - resetAt} ms after ${write.sent} bytes` : 'no error yet'}`;
       if (ctx.path.semantics === 'tcp') {
         expectThat(errorAt - resetAt <= PROMPT_MS, `an error (read or write) within ${PROMPT_MS} ms of the server's reset`, got);
       } else {
@@ -47,6 +57,7 @@ export const resetByServer: ConformanceCase = {
 };
 
 export const resetByClient: ConformanceCase = {
+  id: 'reset-by-client',
   name: 'client resets while the server sends: the server sees an error within 2 s',
   sizes: [1, 64 * KiB, MiB],
   repeat: (size) => (size <= 64 * KiB ? 4 : 2),
@@ -65,6 +76,7 @@ export const resetByClient: ConformanceCase = {
       });
       s.on('error', () => undefined);
       s.resume();
+      pokeIfNeeded(ctx, s);
       expectThat(await within(enough, deadline), `${size} bytes from the server before the client resets`, `${got} bytes`);
       const conn = await serverConn(server, from, deadline);
       const resetAt = Date.now();

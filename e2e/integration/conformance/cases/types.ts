@@ -14,7 +14,10 @@ export interface CaseContext {
   endpoint(kind: ServerKind): Endpoint;
 }
 
+export type CaseId = 'half-close-client' | 'half-close-server' | 'write-then-close' | 'server-first-close' | 'reset-by-server' | 'reset-by-client' | 'backpressure' | 'many-short';
+
 export interface ConformanceCase {
+  readonly id: CaseId;
   readonly name: string;
   /** Payload sizes (or, for the reset cases, bytes before the reset). */
   readonly sizes: readonly number[];
@@ -60,3 +63,18 @@ export async function within(p: Promise<unknown>, ms: number): Promise<boolean> 
 
 export const describeServer = (c: ServerConn): string =>
   `server received ${c.received} bytes${c.sawEnd ? ' then a clean end' : ''}${c.error ? `, error ${c.error}` : ''}`;
+
+/**
+ * Where the far end dials the target only on the client's first byte (SSM basic mode), a case whose
+ * server speaks first sends one byte to get the connection made at all; elsewhere nothing.
+ * Returns what was sent.
+ */
+export function pokeIfNeeded(ctx: CaseContext, s: { write(b: Buffer): boolean }): Buffer {
+  if (!ctx.path.dialsOnFirstByte) return Buffer.alloc(0);
+  const poke = Buffer.from('P');
+  s.write(poke);
+  return poke;
+}
+
+/** Whether a connection that sends `size` bytes reaches the server at all on this path. */
+export const reachesServer = (ctx: CaseContext, size: number): boolean => size > 0 || !ctx.path.dialsOnFirstByte;

@@ -6,6 +6,7 @@ export const direct: PathDef = {
   name: 'direct',
   semantics: 'tcp',
   parallel: true,
+  dialsOnFirstByte: false,
   async open(world) {
     return {
       ...infoOf(direct),

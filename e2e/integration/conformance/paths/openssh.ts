@@ -18,6 +18,7 @@ export const opensshL: PathDef = {
   name: 'openssh-L',
   semantics: 'tcp',
   parallel: true,
+  dialsOnFirstByte: false,
   async open(world) {
     const ports = new Map<ServerKind, number>();
     for (const kind of SERVER_KINDS) ports.set(kind, await freePort());

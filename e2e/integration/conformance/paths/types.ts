@@ -1,6 +1,7 @@
 // What a path is to the cases: a way from a client to a target server. Each path module starts its
 // forwards for every target server and hands back where a client connects; the cases never know
 // which tunnel they run through, only its semantics.
+import type { CaseId } from '../cases/types.js';
 import type { Endpoint } from '../client.js';
 import type { ServerKind } from '../servers.js';
 import type { World } from '../world.js';
@@ -16,6 +17,12 @@ export interface PathInfo {
   readonly semantics: Semantics;
   /** False where the path carries one connection at a time (SSM basic mode). */
   readonly parallel: boolean;
+  /**
+   * The far end dials the target only when the client's first byte arrives (SSM basic mode:
+   * port_basic.go dials on first data), so a server that speaks first needs a byte from the client
+   * to be reached at all, and a client that sends nothing never reaches the server.
+   */
+  readonly dialsOnFirstByte: boolean;
 }
 
 /** Ways to break the link under a running path (the fault cases use them). */
@@ -33,6 +40,11 @@ export interface OpenPath extends PathInfo {
 }
 
 export interface PathDef extends PathInfo {
+  /**
+   * Cases the path's protocol cannot keep, with the reason (the cell is skipped and says why).
+   * Only for limits of the protocol itself, never for a bug: a bug is a failing cell.
+   */
+  readonly limits?: Partial<Record<CaseId, string>>;
   open(world: World): Promise<OpenPath>;
 }
 

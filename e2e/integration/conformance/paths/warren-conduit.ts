@@ -8,6 +8,7 @@ export const warrenConduit: PathDef = {
   name: 'warren-conduit',
   semantics: 'tcp',
   parallel: true,
+  dialsOnFirstByte: false,
   async open(world) {
     const ports = new Map<ServerKind, number>();
     const names: string[] = [];

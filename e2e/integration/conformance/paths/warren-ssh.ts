@@ -37,6 +37,7 @@ export const warrenSshL: PathDef = {
   name: 'warren-ssh-L',
   semantics: 'tcp',
   parallel: true,
+  dialsOnFirstByte: false,
   async open(world) {
     const ports = new Map<ServerKind, number>();
     const names: string[] = [];
@@ -53,6 +54,7 @@ export const warrenSshR: PathDef = {
   name: 'warren-ssh-R',
   semantics: 'tcp',
   parallel: true,
+  dialsOnFirstByte: false,
   async open(world) {
     const ports = new Map<ServerKind, number>();
     const names: string[] = [];
@@ -69,6 +71,7 @@ export const warrenSshD: PathDef = {
   name: 'warren-ssh-D',
   semantics: 'tcp',
   parallel: true,
+  dialsOnFirstByte: false,
   async open(world) {
     const port = await freePort();
     const name = await startRule(world, { name: 'conf-d', host: 'fixture', type: 'dynamic', local_port: port });

@@ -78,7 +78,9 @@ export class PluginPortStream extends Duplex {
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     this.pendingWrite = undefined;
     if (err || !this.wroteFin || !this.readEnded) {
-      // A reset toward the plugin: its read fails, it closes the smux stream (FIN to the agent).
+      // A reset toward the plugin: its read fails, it closes the smux stream (FIN to the agent). Node
+      // may send a FIN instead when a write was in flight a moment before; the plugin's io.Copy
+      // stops on EOF as on an error, so the agent sees the same FIN either way (smux v1 has no RST).
       if (!this.sock.destroyed) this.sock.resetAndDestroy();
     } else if (!this.sock.destroyed) {
       // Orderly: our FIN is out. Closing now could turn it into a RST (unread bytes from the

@@ -181,3 +181,25 @@ export function writeUntilError(s: net.Socket, capBytes: number, deadlineMs: num
     pump();
   });
 }
+
+/**
+ * After a clean end with bytes missing: did the peer really send FIN, or did it reset? A Node
+ * (libuv) client that reads its last bytes and an RST in one wakeup reports a clean 'end' (libuv's
+ * uv__stream_io takes POLLHUP after a partial read as EOF and never reads the error), so 'end' alone
+ * cannot tell. The kernel can: after an RST the socket is closed and a write fails at once (EPIPE),
+ * while after a FIN the write is accepted. Resolves with the error code, or undefined for a FIN.
+ */
+export function resetBehindEnd(s: net.Socket, timeoutMs = 2000): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    if (s.destroyed) return resolve(s.errored ? errCode(s.errored as NodeJS.ErrnoException) : undefined);
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    const onError = (e: NodeJS.ErrnoException): void => done(errCode(e));
+    function done(code: string | undefined): void {
+      clearTimeout(timer);
+      s.off('error', onError);
+      resolve(code);
+    }
+    s.once('error', onError);
+    s.write(Uint8Array.of(0), (e) => (e ? done(errCode(e as NodeJS.ErrnoException)) : done(undefined)));
+  });
+}

@@ -115,6 +115,10 @@ export function readAll(s: net.Socket, deadlineMs: number, idleMs = IDLE_MS): Pr
     s.once('end', onEnd);
     s.once('error', onError);
     s.once('close', onClose);
+    // It may have ended or failed before we were called (a paused socket can still be reset):
+    // those events are behind us, so say what they were instead of waiting for the deadline.
+    if (s.readableEnded) return finish('end');
+    if (s.destroyed) return finish('error', s.errored ? errCode(s.errored as NodeJS.ErrnoException) : 'closed');
     s.resume();
   });
 }

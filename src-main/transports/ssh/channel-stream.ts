@@ -22,6 +22,7 @@ interface ChannelInternals {
   outgoing: { state: string };
   push(chunk: Buffer | null): boolean;
   _read(n: number): void;
+  _write(chunk: Buffer, enc: BufferEncoding, cb: (err?: Error | null) => void): void;
   close(): void;
 }
 
@@ -62,16 +63,18 @@ export class SshChannelStream extends Duplex {
     this.internals._read(n);
   }
 
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+  // Writes go straight to ssh2's _write (one Writable's buffering is enough): it sends what the
+  // SSH window allows and calls back when the rest went out after a WINDOW_ADJUST. Our Writable
+  // calls it one chunk at a time, as Node would.
+  override _write(chunk: Buffer, enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (this.internals.outgoing.state !== 'open') return cb(resetError(`${this.label}: the SSH channel is closed`));
-    this.channel.write(chunk, cb);
+    this.internals._write(chunk, enc, cb);
   }
 
   override _final(cb: (err?: Error | null) => void): void {
-    if (this.internals.outgoing.state !== 'open') return cb();
-    // ssh2 sends CHANNEL_EOF when its channel finishes, after every byte written before it.
-    this.channel.once('finish', () => cb());
-    this.channel.end();
+    // Every byte before it has been sent (our _write calls back only then): now CHANNEL_EOF.
+    if (this.internals.outgoing.state === 'open') this.channel.eof();
+    cb();
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {

@@ -8,8 +8,9 @@
 // calls channel.push and stops adjusting the window while it returns false: our own buffer's
 // backpressure flows straight into the SSH window, with no extra copy), and decides:
 // - CHANNEL_EOF (incoming.state 'eof')        → a clean half-close: push(null);
-// - CHANNEL_CLOSE after EOF both ways          → the normal end (RFC 4254 §5.3);
-// - CHANNEL_CLOSE any other time, or the link  → an abort: destroy with ECONNRESET.
+// - CHANNEL_CLOSE after the far side's EOF    → the normal end (RFC 4254 §5.3); a write after it
+//                                                fails, as after a TCP peer's close();
+// - CHANNEL_CLOSE before it, or the link dying → an abort: destroy with ECONNRESET.
 // Our end() is the channel's EOF; our destroy(err) sends CHANNEL_CLOSE (SSH has no reset: OpenSSH's
 // sshd then closes its socket to the target, nchan.c chan_rcvd_oclose).
 import { Duplex } from 'node:stream';
@@ -31,6 +32,9 @@ const READ_BUFFER_BYTES = 1024 * 1024;
 
 export class SshChannelStream extends Duplex {
   private eofReceived = false;
+  /** CHANNEL_CLOSE came after the far side's EOF: nothing more can be sent. */
+  private farClosed = false;
+  private pendingWrite: ((err?: Error | null) => void) | undefined;
   private readonly internals: ChannelInternals;
 
   constructor(
@@ -52,10 +56,23 @@ export class SshChannelStream extends Duplex {
       this.push(null);
       return false;
     }
-    // CHANNEL_CLOSE (or the connection's cleanup): normal only after EOF both ways.
-    if (this.eofReceived && this.internals.outgoing.state !== 'open') return false;
-    if (!this.destroyed) this.destroy(resetError(`${this.label}: the SSH channel was closed before the stream ended`));
+    // CHANNEL_CLOSE (or the connection's cleanup). Before the far side's EOF it is an abort: bytes
+    // may be missing. After it, the far side has closed in full, as a TCP peer that calls close()
+    // after its FIN: what we already sent is delivered, and only a later write fails (the splice
+    // then resets the local connection, as the peer's RST would).
+    if (!this.eofReceived) {
+      if (!this.destroyed) this.destroy(resetError(`${this.label}: the SSH channel was closed before the stream ended`));
+      return false;
+    }
+    this.farClosed = true;
+    this.failPendingWrite();
     return false;
+  }
+
+  private failPendingWrite(): void {
+    const cb = this.pendingWrite;
+    this.pendingWrite = undefined;
+    cb?.(resetError(`${this.label}: the far side closed the SSH channel`));
   }
 
   override _read(n: number): void {
@@ -67,17 +84,25 @@ export class SshChannelStream extends Duplex {
   // SSH window allows and calls back when the rest went out after a WINDOW_ADJUST. Our Writable
   // calls it one chunk at a time, as Node would.
   override _write(chunk: Buffer, enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (this.internals.outgoing.state !== 'open') return cb(resetError(`${this.label}: the SSH channel is closed`));
-    this.internals._write(chunk, enc, cb);
+    if (this.farClosed || this.internals.outgoing.state !== 'open') return cb(resetError(`${this.label}: the far side closed the SSH channel`));
+    // ssh2 never calls back a write the channel's closing cut short: remember it to fail it then.
+    this.pendingWrite = cb;
+    this.internals._write(chunk, enc, (err) => {
+      if (this.pendingWrite !== cb) return;
+      this.pendingWrite = undefined;
+      cb(err);
+    });
   }
 
   override _final(cb: (err?: Error | null) => void): void {
-    // Every byte before it has been sent (our _write calls back only then): now CHANNEL_EOF.
+    // Every byte before it has been sent (our _write calls back only then): now CHANNEL_EOF. After
+    // the far side's CLOSE there is nobody to tell, and nothing was lost: a quiet end.
     if (this.internals.outgoing.state === 'open') this.channel.eof();
     cb();
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.pendingWrite = undefined;
     try {
       // Idempotent in ssh2; after a normal end it is the CLOSE the protocol expects anyway.
       this.internals.close();

@@ -6,7 +6,9 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { decodeClientMessage, encodeClientMessage, HeaderFlags, isUuid, MessageType, newClientMessage, PayloadType, type ClientMessage } from '../protocol/client-message.js';
 import { ackFor, ActionStatus, buildHandshakeComplete, jsonPayload, parseAcknowledge, parseHandshakeResponse, parseOpenDataChannelInput } from '../protocol/payloads.js';
 import { WARREN_CLIENT_VERSION } from '../protocol/versions.js';
-import { SsmDataChannel } from './data-channel.js';
+import { encodeSmuxFrame, SmuxCmd } from '../protocol/smux.js';
+import { SsmDataChannel, WITHHELD_SOCKET_PAUSE } from './data-channel.js';
+import { SsmLink } from './ssm-link.js';
 
 interface Peer {
   url: string;
@@ -57,6 +59,15 @@ const agentMsg = (seq: number, payloadType: number, payload: Buffer): ClientMess
 
 const handshakeRequest = (actions: unknown[]): ClientMessage => agentMsg(0, PayloadType.HandshakeRequest, jsonPayload({ AgentVersion: '3.3.2299.0', RequestedClientActions: actions }));
 const portAction = { ActionType: 'SessionType', ActionParameters: { SessionType: 'Port', Properties: { type: 'LocalPortForwarding', portNumber: '80', localPortNumber: '0' } } };
+/** Polls a condition (generous bound: thousands of messages on a loaded 2-core machine). */
+async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const streamFrames = (p: Peer) => p.frames.filter((f) => f.messageType === MessageType.InputStreamData);
 
 /** Runs the agent's side of the handshake by hand; resolves with the opened channel. */
@@ -163,5 +174,55 @@ describe('SsmDataChannel on the wire', () => {
     await peer.waitFrames(() => peer.texts.length === 1, 'the text frame');
     peer.send(handshakeRequest([portAction]));
     await expect(opening).rejects.toThrow(/within 200 ms \(HandshakeResponse sent, no HandshakeComplete came back\)/);
+  });
+
+  it('a windowless agent flooding a stalled reader: the socket stops being read past the withheld limit, nothing is acked or lost, and all of it flows once ready', async () => {
+    // The real agent has no send window (datachannel.go SendStreamDataMessage sends at once); what
+    // stops it is its WebSocket write blocking on a full TCP connection. This peer writes the same
+    // way: at most `inFlight` sends not yet handed to the kernel.
+    const peer = await startPeer();
+    const ch = await handshake(peer, SsmDataChannel.open({ streamUrl: peer.url, tokenValue: 't' }));
+    const link = new SsmLink(ch, 's-1');
+    const got: Buffer[] = [];
+    ch.onOutput((b) => got.push(b));
+    ch.setReady(false); // the local reader has stalled
+    const total = 4 * WITHHELD_SOCKET_PAUSE;
+    // PSH frames for a stream nobody opened: smux drops them, the test reads them through onOutput.
+    const payload = (i: number): Buffer => encodeSmuxFrame(SmuxCmd.Psh, 99, Buffer.alloc(1016, i & 0xff));
+    const inFlight = 64;
+    let next = 0;
+    let pending = 0;
+    const flood = (): void => {
+      while (next < total && pending < inFlight) {
+        const seq = 2 + next;
+        const data = payload(next++);
+        pending++;
+        peer.socket().send(encodeClientMessage(agentMsg(seq, PayloadType.Output, data)), () => {
+          pending--;
+          flood();
+        });
+      }
+    };
+    flood();
+    const acksOfOutput = (): number => peer.frames.filter((f) => f.messageType === MessageType.Acknowledge && parseAcknowledge(f.payload).AcknowledgedMessageSequenceNumber >= 2).length;
+    let maxWithheld = 0;
+    const watch = (): boolean => {
+      maxWithheld = Math.max(maxWithheld, ch.state().withheld);
+      return ch.receivePaused && (pending === inFlight || next === total);
+    };
+    await until(watch, 'the client to stop reading, and the flood to block or finish');
+    // One WebSocket read may carry a few dozen more messages past the limit, never more.
+    expect(maxWithheld).toBeGreaterThanOrEqual(WITHHELD_SOCKET_PAUSE);
+    expect(ch.state().withheld).toBeLessThan(WITHHELD_SOCKET_PAUSE + 200);
+    expect(acksOfOutput()).toBe(0);
+    expect(got).toHaveLength(0);
+    // A stalled reader is not a dead link: the probe cannot read an ack now, so it reports the RTT.
+    await expect(link.probe(1000)).resolves.toBe(ch.srttMs);
+
+    ch.setReady(true);
+    expect(ch.receivePaused).toBe(false);
+    await until(() => got.length === total && acksOfOutput() === total, `all ${total} messages delivered and acked`);
+    expect(got.every((b, i) => b.equals(payload(i)))).toBe(true);
+    expect(ch.state()).toMatchObject({ withheld: 0, buffered: 0, nextExpected: 2 + total });
   });
 });

@@ -33,6 +33,15 @@ export const HANDSHAKE_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024;
 /** terminate() waits this long for channel_closed before closing anyway. */
 const TERMINATE_WAIT_MS = 2_000;
+/**
+ * Withheld messages (receive backpressure, reliable-channel.ts) at which we stop reading the
+ * socket. A sender with a window stops well before (the emulator's is 1,000 messages); the real
+ * agent has none: it sends every message at once (datachannel.go SendStreamDataMessage) and is
+ * stopped only by its WebSocket write blocking on a full TCP connection, which is what the plugin
+ * does to it by not reading (websocketchannel.go calls OnMessage inside its read loop, and the
+ * mux handler's Write blocks while the plugin's smux is out of receive budget).
+ */
+export const WITHHELD_SOCKET_PAUSE = 2048;
 
 /** One ClientId per client run, as the plugin does (the service may group reconnects by it). */
 const CLIENT_ID = randomUUID();
@@ -74,6 +83,8 @@ export class SsmDataChannel {
   private handshakeDone = false;
   private socketUp = false;
   private publicationPaused = false;
+  /** We stopped reading the socket (receive backpressure); applies to every socket, resumed ones too. */
+  private socketReadPaused = false;
   private isClosed = false;
   private lastRx = 0;
   private readonly ackWaiters = new Map<number, () => void>();
@@ -168,9 +179,18 @@ export class SsmDataChannel {
     });
   }
 
-  /** Receive backpressure: while false the next message is not acknowledged, so the agent holds it. */
+  /**
+   * Receive backpressure: while false, new messages are kept unacknowledged (the agent's window, if
+   * it has one, fills); past WITHHELD_SOCKET_PAUSE of them the socket is not read either.
+   */
   setReady(ready: boolean): void {
     this.reliable.setReady(ready);
+    this.steerSocket();
+  }
+
+  /** True while we are not reading the socket for backpressure (acks from the agent wait too). */
+  get receivePaused(): boolean {
+    return this.socketReadPaused;
   }
   whenWritable(cb: () => void): void {
     this.reliable.whenWritable(cb);
@@ -249,6 +269,7 @@ export class SsmDataChannel {
       let opened = false;
       ws.on('open', () => {
         opened = true;
+        if (this.socketReadPaused) ws.pause(); // a resumed session keeps the brake it had
         const text = buildOpenDataChannelInput({ tokenValue, clientId: this.opts.clientId ?? CLIENT_ID, clientVersion: this.opts.clientVersion ?? WARREN_CLIENT_VERSION });
         ws.send(text, { binary: false });
         resolve();
@@ -337,7 +358,8 @@ export class SsmDataChannel {
         return;
       }
       case MessageType.OutputStreamData:
-        return this.reliable.receive(m);
+        this.reliable.receive(m);
+        return this.steerSocket();
       case MessageType.ChannelClosed: {
         let output = '';
         try {
@@ -399,6 +421,17 @@ export class SsmDataChannel {
     this.handshake = { agentVersion: outcome.agentVersion, properties: outcome.properties ?? { type: '', portNumber: '', localPortNumber: '' }, mode: outcome.mode, keepAlive: outcome.keepAlive };
     this.reliable.sendMessage(PayloadType.HandshakeResponse, buildHandshakeResponse(this.opts.clientVersion ?? WARREN_CLIENT_VERSION, outcome.actions));
     if (outcome.failure) this.close(new WarrenError(ErrorCode.ConnectionFailed, `${this.label}: handshake refused: ${outcome.failure}`));
+  }
+
+  /** Stops reading the socket while too much is withheld; reads again once the gate opens. */
+  private steerSocket(): void {
+    const pause = !this.isClosed && !this.reliable.isReady && this.reliable.withheldCount >= WITHHELD_SOCKET_PAUSE;
+    if (pause === this.socketReadPaused) return;
+    this.socketReadPaused = pause;
+    const ws = this.ws;
+    if (!ws) return;
+    if (pause) ws.pause();
+    else ws.resume();
   }
 
   private closedError(): WarrenError {

@@ -96,10 +96,13 @@ export class SsmLink implements Link {
    * message and the agent's acknowledgement of that message is the round trip. In basic mode every
    * Output byte goes to the target (and may make the agent dial), so there is nothing harmless to
    * send: the probe reports the smoothed RTT of recent acknowledgements while the socket is up.
+   * The same while we are not reading the socket for backpressure (a local reader stalled long
+   * enough for a windowless agent to fill the channel): the agent's ack would wait behind the
+   * bytes we refuse to read, and a stalled reader is not a dead link.
    */
   async probe(timeoutMs: number): Promise<number> {
     if (this.channel.closed) throw new WarrenError(ErrorCode.NotConnected, `${this.key}: the session is closed`);
-    if (!this.smux) {
+    if (!this.smux || this.channel.receivePaused) {
       if (!this.channel.connected) throw new WarrenError(ErrorCode.ConnectionFailed, `${this.key}: the data channel is disconnected`);
       return this.channel.srttMs;
     }

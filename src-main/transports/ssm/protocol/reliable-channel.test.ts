@@ -134,16 +134,37 @@ describe('receiving', () => {
     expect(r.channel.state().nextExpected).toBe(10_002);
   });
 
-  it('not ready: the expected message is neither acked nor delivered; ready again: delivered and acked once', () => {
+  it('not ready: new messages, early ones too, are withheld (kept, unacked, undelivered); ready again: delivered and acked once, in order', () => {
     const r = recorded(new Sim(), { ready: false });
     r.channel.receive(incoming(0));
-    r.channel.receive(incoming(0)); // the peer's resend
-    r.channel.receive(incoming(1)); // early ones are still acked and buffered (as the plugin does)
-    expect(r.acks).toEqual([1]);
+    r.channel.receive(incoming(0)); // the peer's resend of a withheld one: still no ack
+    r.channel.receive(incoming(1));
+    r.channel.receive(incoming(3)); // early and withheld
+    expect(r.acks).toEqual([]);
     expect(r.delivered).toEqual([]);
+    expect(r.channel.state()).toMatchObject({ buffered: 3, withheld: 3 });
     r.channel.setReady(true);
-    expect(r.acks).toEqual([1, 0]);
+    // In order first, then the early one is acknowledged as if it had just arrived (and kept).
+    expect(r.acks).toEqual([0, 1, 3]);
     expect(seqs(r.delivered)).toEqual([0, 1]);
+    expect(r.channel.state()).toMatchObject({ nextExpected: 2, buffered: 1, withheld: 0 });
+    r.channel.receive(incoming(3)); // acked now, so a resend is re-acked
+    r.channel.receive(incoming(2));
+    expect(r.acks).toEqual([0, 1, 3, 3, 2]);
+    expect(seqs(r.delivered)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('messages acknowledged before the gate closed stay acknowledged; only new ones are withheld', () => {
+    const r = recorded(new Sim());
+    r.channel.receive(incoming(2)); // early, acked while ready
+    r.channel.setReady(false);
+    r.channel.receive(incoming(2)); // its resend: re-acked as before
+    r.channel.receive(incoming(0));
+    expect(r.acks).toEqual([2, 2]);
+    expect(r.channel.state()).toMatchObject({ buffered: 2, withheld: 1 });
+    r.channel.setReady(true);
+    expect(r.acks).toEqual([2, 2, 0]);
+    expect(seqs(r.delivered)).toEqual([0]);
   });
 
   it('a delivery that turns the gate off stops the drain right there (backpressure)', () => {
@@ -164,6 +185,64 @@ describe('receiving', () => {
     expect(channel.state()).toMatchObject({ nextExpected: 2, buffered: 2, ready: false });
     channel.setReady(true);
     expect(delivered).toEqual([0, 1, 2, 3]);
+  });
+
+  it('a stalled reader does not cost a sender that resends only its oldest message: resuming runs at full speed (regression: the backpressure deadlock)', () => {
+    // The reference senders keep a window of unacknowledged messages (ours, the emulator's) or
+    // none at all, and resend only the OLDEST unacked message per 100 ms tick. The first receiver
+    // acked early messages while withholding the expected one: the sender never stopped, the
+    // reorder buffer (10,000) filled, what came after was dropped, and after the reader resumed
+    // each hole took one tick to refill: ~10 messages a second. Now the sender stops after one
+    // window and the resume needs no resend at all.
+    const sim = new Sim();
+    const total = 30_000;
+    const wire = 5; // ms each way
+    const peer: { receiver?: ReliableChannel } = {};
+    let resends = 0;
+    const firstSends = new Set<number>();
+    const sender = new ReliableChannel({
+      send: (m) => {
+        if (firstSends.has(m.sequenceNumber)) resends++;
+        firstSends.add(m.sequenceNumber);
+        sim.after(wire, () => peer.receiver!.receive({ ...m }));
+      },
+      sendAck: () => undefined,
+      deliver: () => undefined,
+      now: sim.clock,
+      timers: sim.timers,
+    });
+    let delivered = 0;
+    const receiver = new ReliableChannel({
+      send: () => undefined,
+      sendAck: (m) => sim.after(wire, () => sender.onAck(m.sequenceNumber)),
+      deliver: () => void delivered++,
+      now: sim.clock,
+      timers: sim.timers,
+      ready: false, // the reader is stalled from the start
+    });
+    peer.receiver = receiver;
+    let queued = 0;
+    const pump = (): void => {
+      while (queued < total && sender.writable) {
+        sender.sendMessage(1, Buffer.from([queued++ & 0xff]));
+      }
+      if (queued < total) sender.whenWritable(pump);
+    };
+    pump();
+    sim.advance(5_000);
+    // One window went out and stopped there; nothing was dropped, nothing delivered.
+    expect(queued).toBeLessThanOrEqual(RELIABILITY.highWaterMark);
+    expect(receiver.state()).toMatchObject({ withheld: queued, buffered: queued });
+    expect(delivered).toBe(0);
+    const resendsWhileStalled = resends;
+
+    receiver.setReady(true);
+    sim.advance(2_000);
+    expect(delivered).toBe(total);
+    expect(sender.state().unacked).toBe(0);
+    expect(resends).toBe(resendsWhileStalled); // the resume itself needed no resend
+    sender.close();
+    receiver.close();
   });
 });
 

@@ -7,10 +7,21 @@
 // Receiving. Expected sequence number: ack, deliver, advance, then deliver whatever the buffer
 // holds next. Higher: ack and buffer (at most maxBuffered, 10,000 like the plugin; beyond that it
 // is dropped unacknowledged so the peer resends it later). Lower: a duplicate whose ack was lost,
-// so ack again. While not `ready` the expected message is neither acknowledged nor delivered, so
-// the peer keeps it and resends: that is the only brake SSM offers, and the transport uses it
-// for backpressure (smux paused = not ready). We keep that one message (unacknowledged) so
-// delivery resumes at once when ready again instead of waiting for the peer's next resend.
+// so ack again.
+//
+// Backpressure (the `ready` gate). While not ready, every new message at or above the expected
+// one is kept but NOT acknowledged ("withheld"), early ones included, so a sender with a window
+// of unacknowledged messages (the emulator's, ours) stops after one window; once ready, they are
+// delivered and acknowledged in order, so the sender's window reopens at once without any resend.
+// Dropping instead would be fatal to throughput: both reference senders retransmit only their
+// OLDEST unacknowledged message, once per 100 ms tick (amazon-ssm-agent
+// agent/session/datachannel/datachannel.go ResendStreamDataMessageScheduler takes
+// OutgoingMessageBuffer.Messages.Front() only), so a hole of n messages takes n ticks to refill.
+// (The first version acknowledged early messages while withholding only the expected one: the
+// sender never stopped, the reorder buffer filled, everything past it was dropped, and the
+// stream crawled at ~10 messages a second once the reader resumed — the backpressure deadlock.)
+// A sender without a window (the real agent) is stopped one layer down: the owner stops reading
+// its socket once `withheld` is large (data-channel.ts), as the plugin's blocked read loop does.
 //
 // Sending. Every 100 ms the oldest unacknowledged message is resent if older than the RTO. RTO
 // starts at 200 ms (SRTT 100, RTTVAR 0); each sample R gives RTTVAR = ¾RTTVAR + ¼|SRTT − R|,
@@ -91,6 +102,8 @@ export interface ReliableChannelState {
   nextExpected: number;
   unacked: number;
   buffered: number;
+  /** Kept but not acknowledged because the gate is closed (part of `buffered`). */
+  withheld: number;
   rto: number;
   srtt: number;
   rttvar: number;
@@ -142,6 +155,7 @@ export class ReliableChannel {
   private rttvar: number = RELIABILITY.initialRttVarMs;
   private rto: number = RELIABILITY.initialRtoMs;
   private ready: boolean;
+  private withheld = 0;
   private paused = false;
   private closed = false;
   private send: (msg: OutgoingMessage) => void;
@@ -225,28 +239,52 @@ export class ReliableChannel {
     if (this.closed) return;
     const seq = msg.sequenceNumber;
     if (seq < this.nextExpected) return this.opts.sendAck(msg); // our ack was lost: say it again
+    const known = this.held.get(seq);
+    if (known) {
+      // A resend of one we hold: ack it again if we had, stay silent while it is withheld.
+      if (known.acked) this.opts.sendAck(msg);
+      return;
+    }
+    if (!this.ready) {
+      // Withheld: kept so delivery resumes at once, unacknowledged so the sender's window fills.
+      if (this.held.size >= this.maxBuffered) return;
+      this.held.set(seq, { msg, acked: false });
+      this.withheld++;
+      return;
+    }
     if (seq === this.nextExpected) {
-      if (!this.ready) {
-        // No ack (the peer keeps it and resends) but keep it, so readiness resumes without a wait.
-        if (!this.held.has(seq)) this.held.set(seq, { msg, acked: false });
-        return;
-      }
-      this.held.delete(seq);
       this.nextExpected++;
       this.opts.sendAck(msg);
       this.opts.deliver(msg);
       return this.drain();
     }
-    if (this.held.has(seq)) return this.opts.sendAck(msg); // a resend of one we buffered
     if (this.held.size >= this.maxBuffered) return; // full: unacknowledged, so it comes again
     this.held.set(seq, { msg, acked: true });
     this.opts.sendAck(msg);
   }
 
-  /** The ready gate: while false, the next expected message is not acknowledged nor delivered. */
+  /**
+   * The ready gate: while false, new messages are kept but neither acknowledged nor delivered.
+   * Opening it delivers (and acknowledges) what is in order, then acknowledges the early ones,
+   * as if they had arrived now.
+   */
   setReady(ready: boolean): void {
     this.ready = ready;
-    if (ready) this.drain();
+    if (!ready) return;
+    this.drain();
+    if (!this.ready || this.withheld === 0) return;
+    for (const h of this.held.values()) {
+      if (h.acked) continue;
+      h.acked = true;
+      this.withheld--;
+      this.opts.sendAck(h.msg);
+      if (this.closed) return;
+    }
+  }
+
+  /** Messages kept unacknowledged because the gate was closed when they came. */
+  get withheldCount(): number {
+    return this.withheld;
   }
 
   get isReady(): boolean {
@@ -260,6 +298,7 @@ export class ReliableChannel {
       nextExpected: this.nextExpected,
       unacked: this.unacked.size,
       buffered: this.held.size,
+      withheld: this.withheld,
       rto: this.rto,
       srtt: this.srtt,
       rttvar: this.rttvar,
@@ -279,6 +318,7 @@ export class ReliableChannel {
     this.timers.clearInterval(this.timer);
     this.unacked.clear();
     this.held.clear();
+    this.withheld = 0;
     this.wakeWriters(); // their next write finds the channel closed
   }
 
@@ -289,7 +329,10 @@ export class ReliableChannel {
       if (!h) return;
       this.held.delete(this.nextExpected);
       this.nextExpected++; // before deliver, so a re-entrant receive sees the new state
-      if (!h.acked) this.opts.sendAck(h.msg);
+      if (!h.acked) {
+        this.withheld--;
+        this.opts.sendAck(h.msg);
+      }
       this.opts.deliver(h.msg);
     }
   }

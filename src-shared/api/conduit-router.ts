@@ -130,6 +130,7 @@ export type ConnectionStats = z.infer<typeof connectionStatsSchema>;
 export const RouterApiErrorCode = {
   BadRequest: 'bad_request',
   Unauthorized: 'unauthorized',
+  Forbidden: 'forbidden',
   NotFound: 'not_found',
   MethodNotAllowed: 'method_not_allowed',
   Internal: 'internal_error',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { z } from 'zod';
 import { RouterMetrics } from './metrics.js';
-import { isLoopbackHost, startRouterApi, type RouterApiServer, type RouterStatsProvider } from './rest-api.js';
+import { isLoopbackHost, isLoopbackHostHeader, startRouterApi, type RouterApiServer, type RouterStatsProvider } from './rest-api.js';
 import {
   clientInfoSchema,
   connectionStatsSchema,
@@ -216,6 +216,13 @@ describe('router REST API', () => {
     await expect(startRouterApi({ bind: { host: '127.0.0.1', port: 0 }, token: '', provider: provider(), metrics: new RouterMetrics() })).rejects.toThrow(/empty/);
     for (const h of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1']) expect(isLoopbackHost(h), h).toBe(true);
     for (const h of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.1', 'example.com', '::ffff:10.0.0.1', '']) expect(isLoopbackHost(h), h).toBe(false);
+  });
+
+  it('a Host header counts as loopback only with a loopback name and the listening port', () => {
+    for (const h of ['127.0.0.1:8080', 'localhost:8080', 'LocalHost:8080', '[::1]:8080', '127.0.0.2:8080']) expect(isLoopbackHostHeader(h, 8080), h).toBe(true);
+    expect(isLoopbackHostHeader('localhost', 80)).toBe(true);
+    const refused = [undefined, '', 'localhost', 'evil.example:8080', 'localhost:8081', '127.0.0.1:08080x', 'localhost.evil:8080', '[::1]', '::1:8080', 'user@localhost:8080', '127.0.0.1:8080:8080', '[::2]:8080'];
+    for (const h of refused) expect(isLoopbackHostHeader(h, 8080), String(h)).toBe(false);
   });
 
   it('close() ends keep-alive connections instead of waiting for them', async () => {

@@ -61,6 +61,19 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/**
+ * Whether a Host header names this server on loopback: a loopback IP literal or `localhost`, with
+ * the listening port (the port may be left out only on 80, as RFC 9110 §7.2 allows for the default).
+ * A DNS-rebinding page reaches 127.0.0.1 under its own name, and the browser sends that name here.
+ */
+export function isLoopbackHostHeader(header: string | undefined, port: number): boolean {
+  if (header === undefined) return false;
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(header);
+  if (!m) return false;
+  const given = m[2] === undefined ? 80 : Number(m[2]);
+  return given === port && isLoopbackHost(m[1]!);
+}
+
 export async function startRouterApi(options: RouterApiOptions): Promise<RouterApiServer> {
   const { bind, token } = options;
   if (token !== undefined && token.length === 0) throw new Error('the router API token is empty: give one, or leave it out on a loopback bind');
@@ -111,6 +124,13 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, optio
   } catch {
     return sendError(res, requestId, 400, RouterApiErrorCode.BadRequest, 'malformed request target');
   }
+  // Without a token the loopback bind is the only guard, and DNS rebinding walks around it: a page
+  // on evil.example re-resolved to 127.0.0.1 is same-origin with us in the browser. Its requests
+  // still carry `Host: evil.example`, so refuse every Host that is not a loopback name.
+  const port = req.socket.localPort ?? -1;
+  if (options.token === undefined && !isLoopbackHostHeader(req.headers.host, port))
+    return sendError(res, requestId, 403, RouterApiErrorCode.Forbidden, 'forbidden host: without a token the router API answers only to 127.0.0.1, localhost or [::1] with its port');
+
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
 
   // Health stays open so load balancers and probes need no secret; it tells nothing about clients.

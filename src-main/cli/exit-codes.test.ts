@@ -25,6 +25,9 @@ describe('exitCodeForApiError', () => {
     expect(exitCodeForApiError(ErrorCode.EfsParameterNotFound)).toBe(2);
     expect(exitCodeForApiError(ErrorCode.EfsParameterInvalid)).toBe(2);
     expect(exitCodeForApiError(ErrorCode.EfsRunInProgress)).toBe(5);
+    // Door permissions are a permission refusal; per-client limits a busy resource.
+    expect(exitCodeForApiError(ErrorCode.NotAllowedFromThisDoor)).toBe(4);
+    expect(exitCodeForApiError(ErrorCode.LimitExceeded)).toBe(5);
   });
 
   it('treats protocol and internal errors as general failures', () => {

@@ -43,6 +43,8 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.RouterKeyMismatch, ExitCode.Auth],
   [ErrorCode.ClientNotAuthorized, ExitCode.Auth],
   [ErrorCode.AwsAccessDenied, ExitCode.Auth],
+  // The door the call came through may not do this: a permission, like the auth family.
+  [ErrorCode.NotAllowedFromThisDoor, ExitCode.Auth],
   // A local resource is taken.
   [ErrorCode.PortConflict, ExitCode.Resources],
   // Another Warren holds this home (its socket): a second one would only get in its way.
@@ -50,6 +52,8 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.SsmSessionLimit, ExitCode.Resources],
   // Another run of the same scaler holds it: try again when it ends.
   [ErrorCode.EfsRunInProgress, ExitCode.Resources],
+  // Too many connections, calls in flight or requests in one batch: a busy resource, try later.
+  [ErrorCode.LimitExceeded, ExitCode.Resources],
 ]);
 
 /** Exit code for an error that came back from the API (ParseError, InternalError, unknown → 1). */

@@ -13,6 +13,11 @@ describe('hintFor', () => {
     expect(hintFor({ code: ErrorCode.RuleAlreadyExists, data: undefined }, { name: 'web' })).toContain('warren forward delete web');
   });
 
+  it('points a refused door at the CLI, and a reached limit at waiting or splitting', () => {
+    expect(hintFor({ code: ErrorCode.NotAllowedFromThisDoor, data: undefined })).toContain('warren config set');
+    expect(hintFor({ code: ErrorCode.LimitExceeded, data: undefined })).toContain('split a batch');
+  });
+
   it('has nothing to add for errors without a next step', () => {
     expect(hintFor({ code: ErrorCode.InternalError, data: undefined })).toBeUndefined();
     expect(hintFor({ code: ErrorCode.ConnectionFailed, data: undefined })).toBeUndefined();

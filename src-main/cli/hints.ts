@@ -44,6 +44,10 @@ export function hintFor(err: Pick<WarrenError, 'code' | 'data'>, subject: HintSu
       return subject.host ? `check that the host is reachable (\`ssh ${subject.host}\`)` : undefined;
     case ErrorCode.AlreadyRunning:
       return '`warren daemon status` shows the running one; stop it with `warren daemon stop` (or quit the Warren app) to start another';
+    case ErrorCode.NotAllowedFromThisDoor:
+      return 'browser mode cannot change settings that name a file Warren runs or reads, nor run such methods: use the `warren` CLI (e.g. `warren config set …`) or the Warren window';
+    case ErrorCode.LimitExceeded:
+      return 'wait for calls in flight to finish, close idle connections, or split a batch into smaller ones';
     case ErrorCode.ShuttingDown:
       return 'the daemon is shutting down; start it again with `warren daemon start`';
     case ErrorCode.EfsScalerNotFound: {

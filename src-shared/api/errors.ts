@@ -28,6 +28,13 @@ export const ErrorCode = {
   ShuttingDown: 1012,
   /** Another Warren (daemon or app) already serves this $WARREN_HOME; this start changed nothing. data: { home, socket } */
   AlreadyRunning: 1013,
+  /**
+   * This door may not call this method or change this setting (browser mode cannot set a path Warren
+   * runs or reads; see door-policy.ts). data: { method, door, setting?, param?, allowed_doors }
+   */
+  NotAllowedFromThisDoor: 1014,
+  /** A per-client limit was reached (batch size, concurrent expensive calls, connections). data: { limit, what } */
+  LimitExceeded: 1015,
   // ── 2xxx AWS ──
   /** SSM cannot reach the instance's agent (instance stopped, agent not registered or offline). data: { instance_id } */
   SsmTargetNotConnected: 2001,

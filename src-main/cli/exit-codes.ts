@@ -24,6 +24,8 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.EfsConfigInvalid, ExitCode.Config],
   [ErrorCode.EfsParameterNotFound, ExitCode.Config],
   [ErrorCode.EfsParameterInvalid, ExitCode.Config],
+  // A home, socket or config file someone else could change: fix its owner or mode.
+  [ErrorCode.InsecurePath, ExitCode.Config],
   [ErrorCode.SourceNotAllowed, ExitCode.Auth],
   // The link is not in the state the command needs, or cannot be made. AlreadyConnected sits here
   // too: it is a connection-state conflict (`ssh connect` itself treats it as success).

@@ -35,6 +35,8 @@ export const ErrorCode = {
   NotAllowedFromThisDoor: 1014,
   /** A per-client limit was reached (batch size, concurrent expensive calls, connections). data: { limit, what } */
   LimitExceeded: 1015,
+  /** A path Warren trusts ($WARREN_HOME, its socket, the ssh config) could be changed by another user; refused, nothing changed. data: { path } */
+  InsecurePath: 1016,
   // ── 2xxx AWS ──
   /** SSM cannot reach the instance's agent (instance stopped, agent not registered or offline). data: { instance_id } */
   SsmTargetNotConnected: 2001,

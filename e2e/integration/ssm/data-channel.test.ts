@@ -147,19 +147,32 @@ describe('SSM data channel, mux mode', () => {
 });
 
 describe('SSM data channel, basic mode', () => {
-  it('an old agent gets one connection at a time, bytes intact, and a reconnect after local close', async () => {
+  it('an old agent gets one connection at a time (the next waits its turn, as the plugin\'s accept loop does), bytes intact, a redial after local close', async () => {
     const { link, channel, sessionId } = await openSession({ agentVersion: '3.0.196.0' });
     expect(channel.mode).toBe('basic');
     expect(svc.inspect(sessionId)?.mode).toBe('basic');
     const before = echo.connections;
     const first = await link.openStream({ host: 'localhost', port: echo.port });
-    await expect(link.openStream({ host: 'localhost', port: echo.port })).rejects.toThrow(/basic mode, one connection at a time/);
+    let secondOpened = false;
+    const secondOpening = link.openStream({ host: 'localhost', port: echo.port }).then((s) => ((secondOpened = true), s));
     await echoThrough(first, 512 * 1024);
+    expect(secondOpened).toBe(false);
     await new Promise((r) => first.once('close', r));
-    const second = await link.openStream({ host: 'localhost', port: echo.port });
+    const second = await secondOpening;
     await echoThrough(second, 64 * 1024);
     await waitFor(() => echo.connections === before + 2, 'the agent to redial after DisconnectToPort', 5000);
     await expect(link.probe(1000)).resolves.toBeGreaterThanOrEqual(0);
+  }, 30_000);
+});
+
+describe('SSM data channel, basic mode, waiting in line', () => {
+  it('a connection waiting for its turn fails when the session ends, instead of waiting forever', async () => {
+    const { link } = await openSession({ agentVersion: '3.0.196.0' });
+    const first = await link.openStream({ host: 'localhost', port: echo.port });
+    first.on('error', () => undefined);
+    const waiting = expect(link.openStream({ host: 'localhost', port: echo.port })).rejects.toThrow(/the link was closed/);
+    await link.close();
+    await waiting;
   }, 30_000);
 });
 

@@ -22,6 +22,10 @@ export class SsmLink implements Link {
   /** Mux streams that have not received a byte yet: where a ConnectToPortError belongs. */
   private readonly unconfirmed: SmuxStream[] = [];
   private basic: BasicPortStream | undefined;
+  /** close() has begun: no new streams, even before the terminate is through. */
+  private closing = false;
+  /** Connections waiting for their turn in basic mode. */
+  private readonly basicQueue: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
   private readonly closeListeners = new Set<(err?: Error) => void>();
 
   constructor(
@@ -49,6 +53,7 @@ export class SsmLink implements Link {
     channel.onFlag((flag) => this.onFlag(flag));
     channel.onClose((err) => {
       this.basic?.onChannelClosed(err ?? this.closedError());
+      for (const w of this.basicQueue.splice(0)) w.reject(err ?? this.closedError());
       for (const l of [...this.closeListeners]) l(err);
       this.closeListeners.clear();
     });
@@ -63,7 +68,7 @@ export class SsmLink implements Link {
   }
 
   openStream(_target?: StreamTarget): Promise<Duplex> {
-    if (this.channel.closed) return Promise.reject(new WarrenError(ErrorCode.NotConnected, `${this.key}: the session is closed`));
+    if (this.channel.closed || this.closing) return Promise.reject(new WarrenError(ErrorCode.NotConnected, `${this.key}: the session is closed`));
     if (this.smux) {
       const s = this.smux.openStream();
       this.unconfirmed.push(s);
@@ -76,16 +81,14 @@ export class SsmLink implements Link {
       s.once('close', () => this.confirm(s));
       return Promise.resolve(s);
     }
-    if (this.basic) {
-      return Promise.reject(
-        new WarrenError(
-          ErrorCode.ConnectionFailed,
-          `${this.key}: agent ${this.channel.handshake.agentVersion} runs this session in basic mode, one connection at a time, and one is open`,
-        ),
-      );
-    }
+    // Basic mode carries one connection at a time. The session-manager-plugin accepts the next
+    // local connection only when the current one is done (basicportforwarding.go's accept loop),
+    // so a client that comes meanwhile waits in line, not refused.
+    if (this.basic) return this.basicTurn().then(() => this.openStream(_target));
     const stream = new BasicPortStream(this.channel, () => {
-      if (this.basic === stream) this.basic = undefined;
+      if (this.basic !== stream) return;
+      this.basic = undefined;
+      this.basicQueue.shift()?.resolve();
     });
     this.basic = stream;
     return Promise.resolve(stream);
@@ -143,9 +146,16 @@ export class SsmLink implements Link {
   async close(): Promise<void> {
     if (this.channel.closed) return;
     const err = new WarrenError(ErrorCode.NotConnected, `${this.key}: the link was closed`);
+    this.closing = true;
     this.smux?.close(err);
+    for (const w of this.basicQueue.splice(0)) w.reject(err);
     this.basic?.onChannelClosed(err);
     await this.channel.terminate();
+  }
+
+  /** Resolves when the basic-mode connection before it is done; rejects if the session ends. */
+  private basicTurn(): Promise<void> {
+    return new Promise((resolve, reject) => this.basicQueue.push({ resolve, reject }));
   }
 
   private closedError(): WarrenError {

@@ -3,6 +3,7 @@
 // Problems are what the import would skip or refuse (exit 2); warnings are worth knowing but harmless.
 import { parse } from 'yaml';
 import { WarrenError } from '../../src-shared/api/index.js';
+import { CONFIG_DOCUMENT_LIMITS } from '../../src-shared/logic/parse-limits.js';
 import { importMolePortYaml, type MolePortImport } from '../store/moleport-import.js';
 
 export interface ValidationReport {
@@ -36,7 +37,8 @@ function typoWarnings(text: string): string[] {
   const out: string[] = [];
   let root: unknown;
   try {
-    root = parse(text, { maxAliasCount: 100 });
+    // Runs only on text the importer accepted, i.e. within CONFIG_DOCUMENT_LIMITS.
+    root = parse(text, { maxAliasCount: CONFIG_DOCUMENT_LIMITS.maxAliases });
   } catch {
     return out; // the importer reports unreadable YAML
   }

@@ -1,11 +1,12 @@
 // Import a MolePort config.yaml (see the MolePort data-model seed): its settings become a settings
 // patch and each entry of `forwards` an ssh rule. A bad forward or setting is skipped with a
 // reason; only unreadable YAML fails the whole import.
-import { parseDocument } from 'yaml';
 import { ErrorCode, WarrenError, describeIssues } from '../../src-shared/api/errors.js';
 import { durationStringSchema, sshForwardRuleSchema, type SshForwardRule } from '../../src-shared/api/models.js';
 import type { SettingsPatch } from '../../src-shared/domain/settings.js';
 import { formatDuration, tryParseDuration } from '../../src-shared/logic/duration.js';
+import { CONFIG_DOCUMENT_LIMITS, ParseLimitError } from '../../src-shared/logic/parse-limits.js';
+import { parseYamlDocumentBounded } from '../parse/bounded-yaml.js';
 
 export interface SkippedItem {
   name: string;
@@ -116,7 +117,14 @@ function importForward(entry: unknown, index: number): { rule: SshForwardRule } 
 }
 
 export function importMolePortYaml(yamlText: string, options: ImportOptions = {}): MolePortImport {
-  const doc = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
+  let doc: ReturnType<typeof parseYamlDocumentBounded>;
+  try {
+    // Size, depth and aliases are checked before the parser runs: a deep document used to abort the daemon.
+    doc = parseYamlDocumentBounded(yamlText, CONFIG_DOCUMENT_LIMITS, 'the MolePort config', { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    if (e instanceof ParseLimitError) throw new WarrenError(ErrorCode.InvalidParams, e.message);
+    throw e;
+  }
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     const where = first?.linePos?.[0] ? ` (line ${first.linePos[0].line}, column ${first.linePos[0].col})` : '';
@@ -124,7 +132,7 @@ export function importMolePortYaml(yamlText: string, options: ImportOptions = {}
   }
   let root: unknown;
   try {
-    root = doc.toJS({ maxAliasCount: 100 });
+    root = doc.toJS({ maxAliasCount: CONFIG_DOCUMENT_LIMITS.maxAliases });
   } catch (e) {
     // The yaml package refuses alias bombs here ("Excessive alias count").
     throw new WarrenError(ErrorCode.InvalidParams, `the MolePort config cannot be read: ${e instanceof Error ? e.message : String(e)}`);

@@ -117,6 +117,9 @@ export function encodeMountTargetParameter(list: readonly MountTarget[]): string
   return JSON.stringify({ mount_targets: sortMountTargets(valid).map(canonical) });
 }
 
+/** SSM's advanced tier holds 8 KB; eight times that leaves room for any encoding, and no more. */
+const MAX_PARAMETER_CHARS = 64 * 1024;
+
 /**
  * The mount targets in the parameter's text, in the order written (encode writes them sorted; the
  * position is the task's mount point number, /mnt/efs-N). Throws MountTargetParameterError naming
@@ -125,8 +128,14 @@ export function encodeMountTargetParameter(list: readonly MountTarget[]): string
 export function decodeMountTargetParameter(text: string): MountTarget[] {
   let value: unknown;
   try {
+    // Whatever is stored in SSM (an advanced parameter holds at most 8 KB). Sized here rather than
+    // with src-shared/logic/parse-limits.ts: this folder depends on zod alone. V8's JSON.parse does
+    // not recurse, and 64 KB of nesting cannot go deeper than zod's schema looks.
+    if (text.length > MAX_PARAMETER_CHARS)
+      throw new MountTargetParameterError(`invalid mount target parameter: ${text.length} characters, more than the ${MAX_PARAMETER_CHARS} a parameter can hold`);
     value = JSON.parse(text);
   } catch (e) {
+    if (e instanceof MountTargetParameterError) throw e;
     throw new MountTargetParameterError(`invalid mount target parameter: not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   return parse(value).map(canonical);

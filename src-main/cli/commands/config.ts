@@ -1,5 +1,4 @@
 // warren config get|set|show|validate|import
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { CliError } from '../cli-error.js';
@@ -8,11 +7,15 @@ import { validateMolePortConfig } from '../config-validate.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { withJson, type JsonFlag } from './shared.js';
+import { CONFIG_DOCUMENT_LIMITS, ParseLimitError } from '../../../src-shared/logic/parse-limits.js';
+import { readTextFileBounded } from '../../parse/bounded-file.js';
 
-function readFileOrFail(file: string): string {
+/** At most the config size limit is read: `warren config import /dev/zero` ends with an error. */
+async function readFileOrFail(file: string): Promise<string> {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return await readTextFileBounded(file, CONFIG_DOCUMENT_LIMITS.maxBytes, file);
   } catch (e) {
+    if (e instanceof ParseLimitError) throw new CliError(e.message, ExitCode.Config);
     throw new CliError(`cannot read ${file}: ${(e as Error).message}`, ExitCode.Config);
   }
 }
@@ -45,8 +48,8 @@ export function registerConfig(program: Command, ctx: CliContext): void {
   });
 
   withJson(config.command('validate <file>').description('check a MolePort config.yaml without importing it (exit 2 on problems)')).action(
-    (file: string, flags: JsonFlag) => {
-      const report = validateMolePortConfig(readFileOrFail(file));
+    async (file: string, flags: JsonFlag) => {
+      const report = validateMolePortConfig(await readFileOrFail(file));
       if (report.problems.length) ctx.exitCode = ExitCode.Config;
       if (flags.json) return ctx.json({ file, ok: report.problems.length === 0, ...report });
       for (const p of report.problems) ctx.out(`problem: ${p}`);
@@ -61,7 +64,7 @@ export function registerConfig(program: Command, ctx: CliContext): void {
 
   withJson(config.command('import <file>').description('import settings and forwards from a MolePort config.yaml')).action(
     async (file: string, flags: JsonFlag) => {
-      const yaml = readFileOrFail(file);
+      const yaml = await readFileOrFail(file);
       const r = await ctx.withClient((c) => c.call('config.import', { yaml }));
       if (flags.json) return ctx.json(r);
       ctx.out(`imported ${r.imported.length} forward${r.imported.length === 1 ? '' : 's'}${r.imported.length ? `: ${r.imported.join(', ')}` : ''}`);

@@ -4,6 +4,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { SSH_FILE_MAX_BYTES } from '../../../src-shared/logic/parse-limits.js';
+import { readTextFileBounded } from '../../parse/bounded-file.js';
 import { matchPattern } from './ssh-patterns.js';
 
 export type HostKeyStatus = 'match' | 'unknown' | 'changed' | 'revoked';
@@ -90,7 +92,7 @@ export class KnownHosts {
     for (const file of files) {
       let text: string;
       try {
-        text = await fs.readFile(file, 'utf8');
+        text = await readTextFileBounded(file, SSH_FILE_MAX_BYTES, `known_hosts file ${file}`);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw e;

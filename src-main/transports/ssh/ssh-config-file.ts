@@ -4,6 +4,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LineType, parse, type Line } from 'ssh-config';
+import { SSH_FILE_MAX_BYTES } from '../../../src-shared/logic/parse-limits.js';
+import { readTextFileBounded } from '../../parse/bounded-file.js';
 import { expandTokens, matchPattern, type TokenValues } from './ssh-patterns.js';
 
 export type ConfigEntry =
@@ -76,7 +78,7 @@ export function includePattern(spec: string, opts: LoadOptions): string {
 
 async function loadDepth(file: string, opts: LoadOptions, depth: number, seen: Set<string>): Promise<ConfigFile> {
   if (depth > MAX_DEPTH) throw new Error(`ssh config: Include nested more than ${MAX_DEPTH} deep at ${file}`);
-  const text = await fs.readFile(file, 'utf8');
+  const text = await readTextFileBounded(file, SSH_FILE_MAX_BYTES, `ssh config ${file}`);
   let lines: Line[];
   try {
     lines = parse(text);

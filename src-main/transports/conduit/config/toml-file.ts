@@ -1,9 +1,10 @@
 // Reading a TOML configuration file with errors a person can act on: a missing file says how to
 // make one, a syntax error gives line and column and shows the spot.
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TomlError, parse } from 'smol-toml';
+import { CONFIG_DOCUMENT_LIMITS, ParseLimitError, depthError } from '../../../../src-shared/logic/parse-limits.js';
+import { readTextFileBounded } from '../../../parse/bounded-file.js';
 import { conduitConfigError } from './config-error.js';
 
 export type TomlTable = Record<string, unknown>;
@@ -19,17 +20,21 @@ export function isTable(value: unknown): value is TomlTable {
 export async function readTomlFile(file: string, label: string, missingHint: string): Promise<TomlTable> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    // Bounded: a config file is a few KB; /dev/zero or a huge file must not fill memory.
+    text = await readTextFileBounded(file, CONFIG_DOCUMENT_LIMITS.maxBytes, label);
   } catch (e) {
+    if (e instanceof ParseLimitError) throw conduitConfigError([e.message]);
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw conduitConfigError([`no such file: ${file}; ${missingHint}`]);
     if (code === 'EISDIR') throw conduitConfigError([`${label} is a folder, not a TOML file`]);
     throw conduitConfigError([`cannot read ${label}: ${(e as Error).message}`]);
   }
   try {
-    return parse(text);
+    // smol-toml counts nesting itself and stops at maxDepth (its default is 1000; a config needs 3).
+    return parse(text, { maxDepth: CONFIG_DOCUMENT_LIMITS.maxDepth });
   } catch (e) {
     if (!(e instanceof TomlError)) throw e;
+    if (/excessively nested/.test(e.message)) throw conduitConfigError([depthError(label, CONFIG_DOCUMENT_LIMITS.maxDepth, ` (line ${e.line})`).message]);
     const [first = '', ...shown] = e.message.split('\n');
     const reason = first.replace(/^Invalid TOML document:\s*/, '');
     const spot = shown.filter((l) => l.trim() !== '').join('\n');

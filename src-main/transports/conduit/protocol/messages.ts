@@ -1,6 +1,7 @@
 // The control messages of Conduit's protocol. They cross a network boundary, so every one is
 // parsed with zod; a malformed message is a ProtocolError that closes the connection.
 import { z } from 'zod';
+import { ParseLimitError, parseJsonBounded } from '../../../../src-shared/logic/parse-limits.js';
 import { ProtocolError } from './frame-decoder.js';
 
 /** Wire protocol version spoken by this build. A router refuses any other with `unsupported_version`. */
@@ -98,8 +99,10 @@ export function decodeHello(payload: Buffer): { version: number; hello: Hello } 
 export function parseJson<T>(schema: z.ZodType<T>, payload: Buffer, what: string): T {
   let raw: unknown;
   try {
-    raw = JSON.parse(payload.toString('utf8'));
-  } catch {
+    // A hostile router or client picks this text: size and depth are checked before JSON.parse.
+    raw = parseJsonBounded(payload.toString('utf8'), what);
+  } catch (e) {
+    if (e instanceof ParseLimitError) throw new ProtocolError('bad_message', e.message);
     throw new ProtocolError('bad_message', `${what}: not JSON`);
   }
   const r = schema.safeParse(raw);

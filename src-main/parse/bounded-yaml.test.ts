@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { CONFIG_DOCUMENT_LIMITS, ParseLimitError, type ParseLimits } from '../../src-shared/logic/parse-limits.js';
+import { checkYamlLimits } from './bounded-yaml.js';
+
+function depthOf(v: unknown): number {
+  if (Array.isArray(v)) return 1 + Math.max(0, ...v.map(depthOf));
+  if (typeof v === 'object' && v !== null) return 1 + Math.max(0, ...Object.values(v).map(depthOf));
+  return 0;
+}
+
+const limits = (maxDepth: number): ParseLimits => ({ ...CONFIG_DOCUMENT_LIMITS, maxDepth });
+
+function limitHit(text: string, l: ParseLimits): ParseLimitError | undefined {
+  try {
+    checkYamlLimits(text, l, 'doc');
+    return undefined;
+  } catch (e) {
+    if (e instanceof ParseLimitError) return e;
+    throw e;
+  }
+}
+
+describe('checkYamlLimits', () => {
+  it('never estimates below the real depth nor above three times it, in block and flow style', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.constantFrom('block', 'flow', 'any'), (value, collectionStyle) => {
+        const text = stringify(value, { collectionStyle });
+        expect(parse(text)).toEqual(value); // the document means what we think
+        const depth = depthOf(value);
+        if (depth > 0) expect(limitHit(text, limits(depth - 1))?.limit).toBe('depth');
+        expect(limitHit(text, limits(3 * depth + 1))).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('brackets in quoted, plain and block scalars and comments are not nesting', () => {
+    const text = [
+      'a: "[[[[[[{{{{"',
+      "b: '[[[[[['",
+      'c: x[[[[[[',
+      '# [[[[[[[[[[',
+      'd: |',
+      `  ${'['.repeat(200)}`,
+      `  ${'- '.repeat(200)}`,
+      'e: ok',
+    ].join('\n');
+    expect(limitHit(text, limits(4))).toBeUndefined();
+  });
+
+  it('refuses deep flow, block and indented nesting and alias bombs with the line', () => {
+    expect(limitHit(`a: ${'['.repeat(65)}`, limits(64))?.message).toMatch(/more than 64 levels \(line 1\)/);
+    expect(limitHit('- '.repeat(65), limits(64))?.limit).toBe('depth');
+    expect(limitHit('? '.repeat(65), limits(64))?.limit).toBe('depth');
+    const indented = Array.from({ length: 80 }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
+    expect(limitHit(indented, limits(64))?.limit).toBe('depth');
+    const bomb = ['a: &a [1, 2]', ...Array.from({ length: 101 }, (_, i) => `k${i}: *a`)].join('\n');
+    expect(limitHit(bomb, limits(64))?.message).toMatch(/too many aliases: more than 100/);
+  });
+});

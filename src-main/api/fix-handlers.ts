@@ -49,7 +49,7 @@ export function createFixHandlers(aws: AwsClientCache | undefined, deps: FixDeps
       let result: FixRunResult;
       try {
         const before = await runDiagnostics({ ...ctx }, { mode: 'full' });
-        const plan = planFixes(before);
+        const plan = planFixes(before, { ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}), ...(p.wait_timeout_s !== undefined ? { waitTimeoutMs: p.wait_timeout_s * 1000 } : {}) });
         const outcome = await applyFixes(ctx, plan, {
           safeOnly: p.safe_only,
           dryRun: mode === 'dry-run',

@@ -18,8 +18,25 @@ export type DiagnosticItemName = z.infer<typeof diagnosticItemNameSchema>;
 export const severitySchema = z.enum(['CRITICAL', 'ERROR', 'WARNING', 'INFO']);
 export type Severity = z.infer<typeof severitySchema>;
 
-export const diagnosticStatusSchema = z.enum(['pass', 'fail', 'warn', 'skip']);
+/**
+ * pass / fail / warn: what the check found. skip: nothing to check (no local port, instance not
+ * found, a later preventive stage after a CRITICAL one). could_not_check: the check ran but AWS (or
+ * the network) would not answer, so nothing is known; `reason` says why. It is never a finding:
+ * it plans no fix, and it lowers the likelihood because the problem it would have seen may be there.
+ */
+export const diagnosticStatusSchema = z.enum(['pass', 'fail', 'warn', 'skip', 'could_not_check']);
 export type DiagnosticStatus = z.infer<typeof diagnosticStatusSchema>;
+
+/**
+ * Why a check could not run:
+ *   auth           the credentials were rejected or could not be loaded (unknown key, expired token);
+ *   access_denied  the credentials work but may not make the call this check needs;
+ *   network        no answer: connection refused, DNS, timeout;
+ *   throttled      AWS rate-limited the call;
+ *   api_error      AWS answered with an error of its own (5xx, an unexpected reply).
+ */
+export const couldNotCheckReasonSchema = z.enum(['auth', 'access_denied', 'network', 'throttled', 'api_error']);
+export type CouldNotCheckReason = z.infer<typeof couldNotCheckReasonSchema>;
 
 export const diagnosticRecommendationSchema = z.object({
   summary: z.string(),
@@ -33,10 +50,13 @@ export type DiagnosticRecommendation = z.infer<typeof diagnosticRecommendationSc
 export const diagnosticResultSchema = z.object({
   item: diagnosticItemNameSchema,
   status: diagnosticStatusSchema,
+  /** With could_not_check: the worst severity the unchecked item could have had. */
   severity: severitySchema,
   message: z.string(),
   details: z.record(z.string(), z.unknown()),
   recommendation: diagnosticRecommendationSchema.optional(),
+  /** Set with status could_not_check only (absent otherwise, so older readers see no new field). */
+  reason: couldNotCheckReasonSchema.optional(),
   duration_ms: z.number().nonnegative(),
 });
 export type DiagnosticResult = z.infer<typeof diagnosticResultSchema>;

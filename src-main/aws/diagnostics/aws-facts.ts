@@ -1,7 +1,7 @@
 // Facts several checks need about the target instance, fetched once per diagnostics run: the run
 // passes the same context object to every check, so a WeakMap keyed on it dedups DescribeInstances.
 import { DescribeInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
-import type { CheckContext } from './types.js';
+import type { CheckContext, CheckOutcome } from './types.js';
 
 const instances = new WeakMap<CheckContext, Promise<Instance | undefined>>();
 
@@ -26,6 +26,21 @@ async function lookup(ctx: CheckContext): Promise<Instance | undefined> {
 }
 
 const NOT_FOUND = new Set(['InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed']);
+
+/**
+ * Terminated (or on its way there): EC2 keeps showing it for a while, but it will never run again,
+ * so its profile, endpoints and security groups no longer matter.
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html
+ */
+export function isGone(instance: Instance): boolean {
+  const state = instance.State?.Name;
+  return state === 'terminated' || state === 'shutting-down';
+}
+
+/** The skip result for the checks that look at a terminated instance's resources. */
+export function goneOutcome(ctx: CheckContext, instance: Instance): CheckOutcome {
+  return { status: 'skip', severity: 'INFO', message: `Instance ${ctx.instanceId} is ${instance.State?.Name ?? 'terminated'}; nothing to check.`, details: { state: instance.State?.Name } };
+}
 
 /** The SDK's exception name (its error code), or the JS error name. */
 export function errorName(e: unknown): string {

@@ -1,7 +1,9 @@
 // Wraps a check body with timing and a catch-all, so one failing AWS call (throttling, a network
-// blip) becomes an ERROR result for that item instead of rejecting the whole report.
+// blip, rejected credentials) becomes a "could not check" result for that item instead of
+// rejecting the whole report, and never a "fail": nothing was found.
 import type { CheckContext, CheckOutcome, DiagnosticCheck, DiagnosticItemName } from './types.js';
-import { errorName } from './aws-facts.js';
+import { cliTarget } from './aws-facts.js';
+import { couldNotCheck } from './could-not-check.js';
 
 export function defineCheck(item: DiagnosticItemName, body: (ctx: CheckContext) => Promise<CheckOutcome>): DiagnosticCheck {
   return async (ctx) => {
@@ -10,12 +12,7 @@ export function defineCheck(item: DiagnosticItemName, body: (ctx: CheckContext) 
     try {
       outcome = await body(ctx);
     } catch (e) {
-      outcome = {
-        status: 'fail',
-        severity: 'ERROR',
-        message: `The ${item} check could not complete: ${errorName(e)}: ${e instanceof Error ? e.message : String(e)}`,
-        details: { error: errorName(e) },
-      };
+      outcome = couldNotCheck(item, e, await cliTarget(ctx).catch(() => undefined));
     }
     return { item, ...outcome, duration_ms: Math.max(0, Math.round(performance.now() - t0)) };
   };

@@ -3,11 +3,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DiagnosticResult } from '../../../src-shared/api/diagnostics.js';
-import { CRITICAL_CAP, connectionLikelihood } from './likelihood.js';
+import { CRITICAL_CAP, LIKELY_THRESHOLD, UNCHECKED_CRITICAL_CAP, connectionLikelihood } from './likelihood.js';
 
 type R = Pick<DiagnosticResult, 'status' | 'severity'>;
 const result = fc.record<R>({
-  status: fc.constantFrom('pass', 'fail', 'warn', 'skip'),
+  status: fc.constantFrom('pass', 'fail', 'warn', 'skip', 'could_not_check'),
   severity: fc.constantFrom('CRITICAL', 'ERROR', 'WARNING', 'INFO'),
 });
 
@@ -42,6 +42,20 @@ describe('connectionLikelihood', () => {
         expect(connectionLikelihood(fixed)).toBeGreaterThanOrEqual(connectionLikelihood(rs));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('a could-not-check result lowers it by half its severity; one on a CRITICAL item caps it below "likely"', () => {
+    expect(connectionLikelihood([{ status: 'could_not_check', severity: 'ERROR' }])).toBe(85);
+    expect(connectionLikelihood([{ status: 'could_not_check', severity: 'CRITICAL' }])).toBe(UNCHECKED_CRITICAL_CAP);
+    expect(UNCHECKED_CRITICAL_CAP).toBeLessThan(LIKELY_THRESHOLD);
+    fc.assert(
+      fc.property(fc.array(result, { maxLength: 12 }), fc.nat(), (rs, k) => {
+        const withUnchecked = [...rs];
+        withUnchecked.splice(k % (rs.length + 1), 0, { status: 'could_not_check', severity: 'CRITICAL' });
+        expect(connectionLikelihood(withUnchecked)).toBeLessThan(LIKELY_THRESHOLD);
+      }),
+      { numRuns: 300 },
     );
   });
 });

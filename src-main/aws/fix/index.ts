@@ -1,5 +1,5 @@
 // Auto-fix (EC2 Connect's `fix`): plan from a diagnostic report, apply the automatic actions.
-export { planFixes, DEFAULT_POLL_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS } from './plan.js';
+export { planFixes, formatWait, DEFAULT_POLL_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS, type PlanOptions } from './plan.js';
 export { applyFixes, type ApplyOptions, type ApplyOutcome, type FixProgress } from './apply.js';
 export { waitForSsmOnline, type WaitOptions, type WaitOutcome, type WaitProgress } from './wait-registration.js';
 

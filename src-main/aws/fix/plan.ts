@@ -2,6 +2,8 @@
 // touches the instance's own run state is automatic (start it, wait for its agent); IAM, security
 // groups and VPC endpoints change shared account resources, so they are never applied by Warren:
 // the action carries the exact commands from the diagnostic's recommendation instead.
+// A could_not_check result is evidence of nothing: the plan is made as if it were absent, so no
+// action ever rests on a check that could not run.
 import type { FixAction, FixActionId } from '../../../src-shared/api/fix-contract.js';
 import type { DiagnosticItemName, DiagnosticReport, DiagnosticResult } from '../../../src-shared/api/diagnostics.js';
 
@@ -19,16 +21,32 @@ const ORDER: readonly FixActionId[] = [
   'create_vpc_endpoints',
 ];
 
-export function planFixes(report: Pick<DiagnosticReport, 'instance_id' | 'region' | 'profile' | 'results'>): FixAction[] {
+export interface PlanOptions {
+  /** What the wait step says it polls at and gives up after; default 3 s and 5 min. */
+  pollIntervalMs?: number;
+  waitTimeoutMs?: number;
+}
+
+/** 300 000 → "5 min", 90 000 → "90 s", 3000 → "3 s", 100 → "100 ms". */
+export function formatWait(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = Math.round(ms / 1000);
+  return s >= 60 && s % 60 === 0 ? `${s / 60} min` : `${s} s`;
+}
+
+export function planFixes(report: Pick<DiagnosticReport, 'instance_id' | 'region' | 'profile' | 'results'>, opts: PlanOptions = {}): FixAction[] {
   const id = report.instance_id;
   const target = ` --region ${report.region}${report.profile ? ` --profile ${report.profile}` : ''}`;
-  const byItem = new Map<DiagnosticItemName, DiagnosticResult>(report.results.map((r) => [r.item, r]));
+  const known = report.results.filter((r) => r.status !== 'could_not_check');
+  const byItem = new Map<DiagnosticItemName, DiagnosticResult>(known.map((r) => [r.item, r]));
   const failed = (item: DiagnosticItemName) => byItem.get(item)?.status === 'fail';
   const steps = (item: DiagnosticItemName) => byItem.get(item)?.recommendation?.commands ?? [];
   const state = byItem.get('instance_state')?.details['state'];
   const actions: FixAction[] = [];
   const add = (a: FixAction) => actions.push(a);
-  const waitStep = `aws ssm describe-instance-information --filters Key=InstanceIds,Values=${id}${target}  # every 3 s until PingStatus is Online (up to 5 min)`;
+  const every = formatWait(opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+  const upTo = formatWait(opts.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS);
+  const waitStep = `aws ssm describe-instance-information --filters Key=InstanceIds,Values=${id}${target}  # every ${every} until PingStatus is Online (up to ${upTo})`;
   const wait = (): FixAction => ({ id: 'wait_for_ssm_registration', item: 'ssm_agent', title: 'Wait for the SSM agent to register and show Online', safe: true, automatic: true, steps: [waitStep] });
 
   if (failed('instance_state') && (state === 'stopped' || state === 'stopping')) {

@@ -3,25 +3,34 @@
 // and `diagnose aws-config`'s scored checks.
 import { stringify as toYaml } from 'yaml';
 import type { DiagnoseAwsConfigResult, DiagnoseEvent } from '../../../src-shared/api/diagnose-contract.js';
-import type { AwsConfigCheckResult, DiagnosticRecommendation, DiagnosticReport, DiagnosticStatus, Severity } from '../../../src-shared/api/diagnostics.js';
+import type { AwsConfigCheckResult, DiagnosticRecommendation, DiagnosticReport, DiagnosticResult, DiagnosticStatus, Severity } from '../../../src-shared/api/diagnostics.js';
+import { LIKELY_THRESHOLD } from '../../aws/diagnostics/likelihood.js';
 import { formatTable, paint } from '../format.js';
 
 export const reportFormats = ['text', 'json', 'yaml'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
 
 /** Likelihood below this, or any CRITICAL failure, makes the command exit 3. */
-export const LIKELIHOOD_THRESHOLD = 50;
+export const LIKELIHOOD_THRESHOLD = LIKELY_THRESHOLD;
 
 const SEVERITY_COLOUR = { CRITICAL: 'red', ERROR: 'red', WARNING: 'yellow', INFO: 'dim' } as const;
-const STATUS_COLOUR = { pass: 'green', fail: 'red', warn: 'yellow', skip: 'dim' } as const;
+const STATUS_COLOUR = { pass: 'green', fail: 'red', warn: 'yellow', skip: 'dim', could_not_check: 'yellow' } as const;
 
-/** True when the report says "go ahead": likelihood ≥ 50 % and no CRITICAL failure. */
+/**
+ * True when the report says "go ahead": likelihood ≥ 50 % and no CRITICAL item failed or went
+ * unchecked (an instance or agent nobody could see may be the one that is down).
+ */
 export function reportIsHealthy(report: Pick<DiagnosticReport, 'likelihood_percent' | 'results'>): boolean {
-  return report.likelihood_percent >= LIKELIHOOD_THRESHOLD && !report.results.some((r) => r.status === 'fail' && r.severity === 'CRITICAL');
+  return report.likelihood_percent >= LIKELIHOOD_THRESHOLD && !report.results.some((r) => (r.status === 'fail' || r.status === 'could_not_check') && r.severity === 'CRITICAL');
 }
 
-function paintStatus(status: DiagnosticStatus, colour: boolean): string {
-  return paint(status, STATUS_COLOUR[status], colour);
+/** "could not check (auth)" for humans; JSON and YAML carry status and reason as they are. */
+function statusText(r: Pick<DiagnosticResult, 'status' | 'reason'>): string {
+  return r.status === 'could_not_check' ? `could not check${r.reason ? ` (${r.reason})` : ''}` : r.status;
+}
+
+function paintStatus(status: DiagnosticStatus, colour: boolean, text: string = status): string {
+  return paint(text, STATUS_COLOUR[status], colour);
 }
 
 function paintSeverity(severity: Severity, colour: boolean): string {
@@ -34,9 +43,13 @@ export function formatReportText(report: DiagnosticReport & { run_id?: string },
   lines.push(
     formatTable(
       ['ITEM', 'STATUS', 'SEVERITY', 'MESSAGE'],
-      report.results.map((r) => [r.item, paintStatus(r.status, colour), r.status === 'pass' || r.status === 'skip' ? '-' : paintSeverity(r.severity, colour), r.message]),
+      report.results.map((r) => [r.item, paintStatus(r.status, colour, statusText(r)), r.status === 'pass' || r.status === 'skip' ? '-' : paintSeverity(r.severity, colour), r.message]),
     ).replace(/\n$/, ''),
   );
+  const unchecked = report.results.filter((r) => r.status === 'could_not_check');
+  if (unchecked.length > 0) {
+    lines.push('', `could not check ${unchecked.map((r) => r.item).join(', ')}: nothing is known about ${unchecked.length === 1 ? 'it' : 'them'}, so no fix is planned and the likelihood is lowered`);
+  }
   lines.push(...recommendationLines(report.results.filter((r) => r.status !== 'pass').map((r) => ({ name: r.item, severity: r.severity, recommendation: r.recommendation }))));
   if (report.aborted_after_stage) lines.push('', `stopped after the ${report.aborted_after_stage} stage: it found a CRITICAL problem`);
   const pct = `${report.likelihood_percent}%`;
@@ -52,7 +65,8 @@ export function formatStructured(value: unknown, format: 'json' | 'yaml'): strin
 export function formatProgress(e: DiagnoseEvent): string {
   const stage = e.stage_number !== undefined && e.total_stages !== undefined ? `stage ${e.stage_number}/${e.total_stages}${e.stage ? ` (${e.stage})` : ''}: ` : '';
   const sev = e.result.status === 'pass' || e.result.status === 'skip' ? '' : ` ${e.result.severity}`;
-  return `${stage}${e.item}: ${e.result.status}${sev} (${e.result.duration_ms} ms)`;
+  const why = e.result.status === 'could_not_check' && e.result.reason ? ` ${e.result.reason}` : '';
+  return `${stage}${e.item}: ${e.result.status}${sev}${why} (${e.result.duration_ms} ms)`;
 }
 
 /** The "recommendations:" block: each problem's summary, its exact commands and any policy. */

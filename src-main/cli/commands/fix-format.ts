@@ -30,9 +30,16 @@ function flags(a: FixAction): string {
   return [a.safe ? 'safe' : 'NOT SAFE', a.automatic ? 'automatic' : 'manual'].join(', ');
 }
 
-export function formatFixText(r: FixRunResult, opts: { colour: boolean; planOnly: boolean }): string {
+/**
+ * planOnly: nothing was applied. dryRun: because --dry-run was given (then "run with --auto-fix"
+ * would be wrong advice when --auto-fix was given too); otherwise because --auto-fix was not.
+ */
+export function formatFixText(r: FixRunResult, opts: { colour: boolean; planOnly: boolean; dryRun?: boolean }): string {
   const lines: string[] = [];
-  if (r.plan.length === 0) lines.push(`nothing to fix for ${r.instance_id}`);
+  // A CRITICAL failure with no action (a terminated instance): say what it is, not "nothing to fix".
+  const beyond = r.plan.length === 0 ? r.report_after.results.find((x) => x.status === 'fail' && x.severity === 'CRITICAL') : undefined;
+  if (beyond) lines.push(`nothing Warren can fix for ${r.instance_id}: ${beyond.message}`);
+  else if (r.plan.length === 0) lines.push(`nothing to fix for ${r.instance_id}`);
   else {
     lines.push(`fix plan for ${r.instance_id}:`);
     for (const [n, a] of r.plan.entries()) {
@@ -48,8 +55,14 @@ export function formatFixText(r: FixRunResult, opts: { colour: boolean; planOnly
     if (r.applied.length) lines.push('', 'applied:', ...r.applied.map((x) => `  ${x.id}: ${x.message}`));
     if (r.failed.length) lines.push('', 'failed:', ...r.failed.map((x) => `  ${paint(x.id, 'red', opts.colour)}: ${x.error}`));
     if (r.skipped.length) lines.push('', 'skipped:', ...r.skipped.map((x) => `  ${x.id}: ${x.reason}`));
+  } else if (opts.dryRun) {
+    lines.push('', r.plan.some((a) => a.automatic) ? 'dry run: nothing was changed; run without --dry-run, with --auto-fix, to apply the automatic actions' : 'dry run: nothing was changed');
   } else if (r.plan.some((a) => a.automatic)) {
     lines.push('', 'run with --auto-fix (and --safe-only) to apply the automatic actions');
+  }
+  const unchecked = r.report_after.results.filter((x) => x.status === 'could_not_check');
+  if (unchecked.length > 0) {
+    lines.push('', `could not check ${unchecked.map((x) => `${x.item} (${x.reason ?? 'unknown'})`).join(', ')}: no fix is planned for what could not be seen; see \`warren diagnose full\``);
   }
   const healthy = reportIsHealthy(r.report_after);
   const after = `${r.likelihood_after}%`;
@@ -76,5 +89,7 @@ export function formatFixShowText(r: FixRunResult, colour: boolean): string {
     `  finished: ${r.finished_at}`,
     '',
   ];
-  return `${head.join('\n')}\n${formatFixText(r, { colour, planOnly: r.mode === 'dry-run' })}`;
+  // The stored run keeps why nothing was applied in each skip's reason ("dry run" for --dry-run).
+  const dryRun = r.mode === 'dry-run' && r.skipped.some((s) => s.reason === 'dry run');
+  return `${head.join('\n')}\n${formatFixText(r, { colour, planOnly: r.mode === 'dry-run', dryRun })}`;
 }

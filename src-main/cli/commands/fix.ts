@@ -57,7 +57,7 @@ async function runFix(ctx: CliContext, f: FixFlags): Promise<void> {
   });
 
   const planOnly = !params.auto_fix || params.dry_run;
-  emitOutput(ctx, f, () => formatFixText(result, { colour: ctx.colour && !f.output, planOnly }), result);
+  emitOutput(ctx, f, () => formatFixText(result, { colour: ctx.colour && !f.output, planOnly, dryRun: params.dry_run }), result);
   ctx.err(`stored as fix run ${result.run_id} (${result.outcome}): \`warren fix show ${result.run_id}\``);
   if (!reportIsHealthy(result.report_after)) ctx.exitCode = ExitCode.Connection;
 }

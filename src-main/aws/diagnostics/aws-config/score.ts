@@ -27,7 +27,8 @@ export interface ScoredCheck {
   blocked?: boolean;
 }
 
-const CREDIT: Readonly<Record<DiagnosticStatus, number>> = { pass: 1, warn: 0.5, fail: 0, skip: 0 };
+// aws-config never reports could_not_check itself (its checks say "could not complete" as fail); scored as nothing known.
+const CREDIT: Readonly<Record<DiagnosticStatus, number>> = { pass: 1, warn: 0.5, fail: 0, skip: 0, could_not_check: 0 };
 
 function usableWeight(w: number): number {
   return Number.isFinite(w) && w > 0 ? w : 0;

@@ -1,10 +1,13 @@
 // iam_permissions: two sides. The instance needs an instance profile whose role carries
 // AmazonSSMManagedInstanceCore (else the agent never registers); the caller needs ssm:StartSession.
 // The caller side is probed without side effects: a StartSession with an out-of-range port is
-// authorised first and then rejected as InvalidParameters, so only AccessDenied tells us something.
+// authorised first and then rejected as InvalidParameters, so AccessDenied means "denied" and any
+// other answer from SSM means "allowed". No answer at all (rejected credentials, throttling, a 5xx,
+// the network) means we do not know: "could not check", never "may start sessions".
 import { DescribeIamInstanceProfileAssociationsCommand } from '@aws-sdk/client-ec2';
 import { StartSessionCommand, TerminateSessionCommand } from '@aws-sdk/client-ssm';
-import { cliTarget, describeTarget, isAccessDenied } from '../aws-facts.js';
+import { cliTarget, describeTarget, goneOutcome, isGone, isAccessDenied } from '../aws-facts.js';
+import { couldNotCheck, couldNotCheckReason } from '../could-not-check.js';
 import { defineCheck } from '../define-check.js';
 import type { CheckContext, CheckOutcome } from '../types.js';
 
@@ -34,11 +37,14 @@ const PROFILE = 'WarrenSSMInstanceProfile';
 export const checkIamPermissions = defineCheck('iam_permissions', async (ctx) => {
   const instance = await describeTarget(ctx);
   if (!instance) return { status: 'skip', severity: 'INFO', message: `Instance ${ctx.instanceId} was not found; nothing to check.`, details: {} };
+  if (isGone(instance)) return goneOutcome(ctx, instance);
 
   const profileArn = await instanceProfileArn(ctx, instance.IamInstanceProfile?.Arn);
-  const callerDenied = await callerCannotStartSession(ctx);
-  const details = { instance_profile_arn: profileArn ?? null, caller_can_start_session: !callerDenied };
+  const caller = await startSessionVerdict(ctx);
+  const callerDenied = caller === 'denied';
+  const details = { instance_profile_arn: profileArn ?? null, caller_can_start_session: caller === 'allowed' ? true : callerDenied ? false : null };
   const target = await cliTarget(ctx);
+  const unknownCaller = typeof caller === 'object' ? couldNotCheck('iam_permissions', caller.error, target) : undefined;
 
   if (!profileArn) {
     return {
@@ -46,7 +52,8 @@ export const checkIamPermissions = defineCheck('iam_permissions', async (ctx) =>
       severity: 'ERROR',
       message:
         `Instance ${ctx.instanceId} has no IAM instance profile, so the SSM agent cannot register.` +
-        (callerDenied ? ' The caller is also denied ssm:StartSession.' : ''),
+        (callerDenied ? ' The caller is also denied ssm:StartSession.' : '') +
+        (unknownCaller ? ` Whether the caller may start sessions could not be checked (${unknownCaller.reason}).` : ''),
       details,
       recommendation: {
         summary: `Create a role EC2 can assume (policy_json is its trust policy), attach AmazonSSMManagedInstanceCore, wrap it in an instance profile and associate that with ${ctx.instanceId}.`,
@@ -62,6 +69,13 @@ export const checkIamPermissions = defineCheck('iam_permissions', async (ctx) =>
     };
   }
   if (callerDenied) return callerDeniedOutcome(ctx, details);
+  if (unknownCaller) {
+    return {
+      ...unknownCaller,
+      message: `Instance profile ${profileArn} is attached, but whether the caller may start sessions could not be checked: ${unknownCaller.message.replace(/^Could not check [^:]*: /, '')}`,
+      details: { ...details, error: unknownCaller.details['error'] },
+    };
+  }
   return {
     status: 'pass',
     severity: 'INFO',
@@ -83,18 +97,32 @@ async function instanceProfileArn(ctx: CheckContext, fromInstance: string | unde
   }
 }
 
-/** Also used by aws-config's IAM probe (aws-config/iam.ts). */
-export async function callerCannotStartSession(ctx: CheckContext): Promise<boolean> {
+/**
+ * The StartSession probe: 'denied', 'allowed', or the error that kept it from being answered
+ * (credentials rejected, throttled, 5xx, network). Only a service error other than those is proof
+ * the call got past authorisation.
+ */
+export async function startSessionVerdict(ctx: CheckContext): Promise<'allowed' | 'denied' | { error: unknown }> {
   try {
     const out = await ctx.aws.ssm.send(
       new StartSessionCommand({ Target: ctx.instanceId, DocumentName: 'AWS-StartPortForwardingSession', Parameters: { portNumber: ['99999'] } }),
     );
     // The port is outside every allowed pattern, but should a session ever open, close it at once.
     if (out.SessionId) await ctx.aws.ssm.send(new TerminateSessionCommand({ SessionId: out.SessionId })).catch(() => undefined);
-    return false;
+    return 'allowed';
   } catch (e) {
-    return isAccessDenied(e);
+    if (isAccessDenied(e)) return 'denied';
+    // InvalidParameters, TargetNotConnected, InvalidDocument…: SSM authorised the call first.
+    if (couldNotCheckReason(e) === 'api_error' && (e as { $fault?: unknown }).$fault === 'client') return 'allowed';
+    return { error: e };
   }
+}
+
+/** Also used by aws-config's IAM probe (aws-config/iam.ts): true when denied; throws when unanswered. */
+export async function callerCannotStartSession(ctx: CheckContext): Promise<boolean> {
+  const v = await startSessionVerdict(ctx);
+  if (typeof v === 'object') throw v.error;
+  return v === 'denied';
 }
 
 function callerDeniedOutcome(ctx: CheckContext, details: Record<string, unknown>): CheckOutcome {

@@ -1,22 +1,12 @@
 // instance_state: does the instance exist and run? SSM can only reach a running instance, so
-// anything else is CRITICAL (EC2 Connect aborts the connection on CRITICAL).
-import { cliTarget, describeTarget, isAccessDenied } from '../aws-facts.js';
+// anything else is CRITICAL (EC2 Connect aborts the connection on CRITICAL). When DescribeInstances
+// gets no answer (denied, rejected credentials, throttled…) the state is unknown: define-check turns
+// the error into "could not check", still CRITICAL-weighted, never a pass.
+import { cliTarget, describeTarget, isGone } from '../aws-facts.js';
 import { defineCheck } from '../define-check.js';
 
 export const checkInstanceState = defineCheck('instance_state', async (ctx) => {
-  let instance;
-  try {
-    instance = await describeTarget(ctx);
-  } catch (e) {
-    if (!isAccessDenied(e)) throw e;
-    return {
-      status: 'fail',
-      severity: 'ERROR',
-      message: `Not allowed to describe ${ctx.instanceId} (ec2:DescribeInstances is denied); its state is unknown.`,
-      details: { error: (e as Error).name },
-      recommendation: { summary: 'Grant ec2:DescribeInstances to the profile used for this connection.' },
-    };
-  }
+  const instance = await describeTarget(ctx);
   if (!instance) {
     return {
       status: 'fail',
@@ -46,7 +36,9 @@ export const checkInstanceState = defineCheck('instance_state', async (ctx) => {
       return {
         status: 'fail',
         severity: 'CRITICAL',
-        message: `Instance ${ctx.instanceId} is ${state} and cannot be connected to.`,
+        message: isGone(instance)
+          ? `Instance ${ctx.instanceId} is ${state}: it cannot be started or connected to, so nothing else is checked.`
+          : `Instance ${ctx.instanceId} is ${state} and cannot be connected to.`,
         details,
         recommendation: { summary: 'A terminated instance cannot be restarted: connect to another instance.' },
       };

@@ -1,7 +1,7 @@
 // security_groups: SSM needs no inbound rule, but the agent must get out on TCP 443 (to the
 // endpoints or the internet). Any egress rule covering 443 counts: we cannot know the endpoint IPs.
 import { DescribeSecurityGroupsCommand, type IpPermission } from '@aws-sdk/client-ec2';
-import { cliTarget, describeTarget } from '../aws-facts.js';
+import { cliTarget, describeTarget, goneOutcome, isGone } from '../aws-facts.js';
 import { defineCheck } from '../define-check.js';
 
 export function allows443(rule: IpPermission): boolean {
@@ -13,6 +13,7 @@ export function allows443(rule: IpPermission): boolean {
 export const checkSecurityGroups = defineCheck('security_groups', async (ctx) => {
   const instance = await describeTarget(ctx);
   if (!instance) return { status: 'skip', severity: 'INFO', message: `Instance ${ctx.instanceId} was not found; nothing to check.`, details: {} };
+  if (isGone(instance)) return goneOutcome(ctx, instance);
   const ids = (instance.SecurityGroups ?? []).map((g) => g.GroupId).filter((id): id is string => !!id);
   if (ids.length === 0) return { status: 'warn', severity: 'WARNING', message: 'The instance reports no security groups.', details: { group_ids: [] } };
 

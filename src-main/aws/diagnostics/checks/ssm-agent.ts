@@ -1,26 +1,20 @@
 // ssm_agent: is the instance a managed instance whose agent pings Online? Never registered means
 // no session is possible until the agent, its role and its network path exist: CRITICAL.
 // Registered but ConnectionLost is usually a stopped instance or a stuck agent, which EC2 Connect's
-// auto-fix handles (start / restart the agent), so ERROR.
+// auto-fix handles (start / restart the agent), so ERROR. An unanswered DescribeInstanceInformation
+// says nothing about the agent: "could not check", never a pass.
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
-import { cliTarget, isAccessDenied } from '../aws-facts.js';
+import { cliTarget, describeTarget, goneOutcome, isGone } from '../aws-facts.js';
 import { defineCheck } from '../define-check.js';
 
 export const checkSsmAgent = defineCheck('ssm_agent', async (ctx) => {
-  let info;
-  try {
-    const out = await ctx.aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [ctx.instanceId] }] }));
-    info = out.InstanceInformationList?.find((i) => i.InstanceId === ctx.instanceId);
-  } catch (e) {
-    if (!isAccessDenied(e)) throw e;
-    return {
-      status: 'fail',
-      severity: 'ERROR',
-      message: 'Not allowed to read SSM managed-instance information (ssm:DescribeInstanceInformation is denied).',
-      details: { error: (e as Error).name },
-      recommendation: { summary: 'Grant ssm:DescribeInstanceInformation to the profile used for this connection.' },
-    };
-  }
+  // A terminated instance has no agent to look for. Whether it is terminated is instance_state's
+  // question: if EC2 does not answer, go on and ask SSM.
+  const instance = await describeTarget(ctx).catch(() => undefined);
+  if (instance && isGone(instance)) return goneOutcome(ctx, instance);
+  // Denied, throttled or unanswered: define-check reports "could not check" (CRITICAL-weighted).
+  const out = await ctx.aws.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [ctx.instanceId] }] }));
+  const info = out.InstanceInformationList?.find((i) => i.InstanceId === ctx.instanceId);
   const target = await cliTarget(ctx);
   const describe = `aws ssm describe-instance-information --filters Key=InstanceIds,Values=${ctx.instanceId}${target}`;
   if (!info) {

@@ -2,7 +2,7 @@
 // the internet. Missing endpoints are only a WARNING when the instance has a public IP; without
 // one (and we cannot see NAT routes) the agent most likely cannot reach SSM: ERROR.
 import { DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
-import { cliTarget, describeTarget } from '../aws-facts.js';
+import { cliTarget, describeTarget, goneOutcome, isGone } from '../aws-facts.js';
 import { defineCheck } from '../define-check.js';
 
 const SERVICES = ['ssm', 'ssmmessages', 'ec2messages'] as const;
@@ -10,6 +10,7 @@ const SERVICES = ['ssm', 'ssmmessages', 'ec2messages'] as const;
 export const checkVpcEndpoints = defineCheck('vpc_endpoints', async (ctx) => {
   const instance = await describeTarget(ctx);
   if (!instance) return { status: 'skip', severity: 'INFO', message: `Instance ${ctx.instanceId} was not found; nothing to check.`, details: {} };
+  if (isGone(instance)) return goneOutcome(ctx, instance);
   const vpcId = instance.VpcId;
   if (!vpcId) return { status: 'skip', severity: 'INFO', message: 'The instance is not in a VPC.', details: {} };
 

@@ -125,3 +125,28 @@ test('a stopped instance is CRITICAL at instance_state, with the command to star
   await expect(panel.locator('[data-testid^="diag-result-"]').first()).toHaveAttribute('data-testid', 'diag-result-instance_state');
   await expect(panel.getByTestId('diag-result-ssm_agent')).not.toHaveAttribute('data-status', 'skip');
 });
+
+test('a check that could not run shows as "could not check" with why, what to try and a Check again button', async ({ warren, daemon, emu, page }) => {
+  await warren.open(daemon.url);
+  await warren.openInstances();
+  await expect(warren.instance(WEB).getByTestId('instance-state')).toHaveAttribute('data-value', 'running');
+  // SSM answers every DescribeInstanceInformation with its internal error (HTTP 500) from now on.
+  emu.failAction('ssm:DescribeInstanceInformation');
+  const panel = await warren.diagnose(WEB, 'preventive');
+  const agent = panel.getByTestId('diag-result-ssm_agent');
+  await expect(agent).toHaveAttribute('data-status', 'could_not_check');
+  await expect(agent).toHaveAttribute('data-reason', 'api_error');
+  await expect(agent).toHaveAttribute('data-tone', 'warn');
+  await expect(agent.getByTestId('diag-severity')).toHaveText('COULD NOT CHECK');
+  await expect(agent.getByTestId('diag-unchecked-why')).toHaveText('Not checked: AWS answered with an error.');
+  await expect(agent.getByTestId('diag-unchecked-try')).toContainText('Run the diagnostics again');
+  // A CRITICAL item nobody could see: not "likely".
+  expect(Number(await panel.getByTestId('diag-likelihood').getAttribute('data-value'))).toBeLessThan(50);
+  await page.screenshot({ path: '/tmp/warren-diagnose-could-not-check.png' });
+
+  // The fix is a button: once SSM answers again, Check again runs the diagnostics anew.
+  emu.clearFaults();
+  await agent.getByTestId('diag-fix-retry-ssm_agent').click();
+  await expect(panel.getByTestId('diag-result-ssm_agent')).toHaveAttribute('data-status', 'pass', { timeout: 30_000 });
+  await expect(panel.getByTestId('diag-likelihood')).toHaveAttribute('data-value', '100');
+});

@@ -37,6 +37,19 @@ export function DiagnosePanel({ client, instanceId, instanceName, target, onClos
     }
   };
   const running = run.phase === 'running';
+  const [signingIn, setSigningIn] = useState(false);
+  // A check that could not run for rejected credentials: sign in (IAM Identity Center), then run again.
+  const ssoLogin = async (): Promise<void> => {
+    setSigningIn(true);
+    try {
+      await client.call('aws.sso_login', target.profile ? { profile: target.profile } : {});
+    } catch (e) {
+      setSigningIn(false);
+      return dispatch({ type: 'failed', error: describeError(e) });
+    }
+    setSigningIn(false);
+    await start();
+  };
   const set = (key: keyof DiagnoseFormValues, value: string): void => {
     setValues((v) => ({ ...v, [key]: value }));
     setErrors((e) => ({ ...e, [key]: undefined }));
@@ -75,7 +88,7 @@ export function DiagnosePanel({ client, instanceId, instanceName, target, onClos
           </button>
         </div>
       </form>
-      {run.phase !== 'idle' && <DiagnoseReport run={run} />}
+      {run.phase !== 'idle' && <DiagnoseReport run={run} actions={{ busy: running || signingIn, retry: () => void start(), ssoLogin: () => void ssoLogin() }} />}
     </Modal>
   );
 }

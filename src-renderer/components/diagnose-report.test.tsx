@@ -57,4 +57,25 @@ describe('DiagnoseReport', () => {
     const html = render({ phase: 'failed', instanceId: ID, mode: 'full', progress: [], error: 'AwsAccessDenied: run aws sso login' });
     expect(html).toMatch(/data-testid="diag-error"[^>]*>AwsAccessDenied: run aws sso login</);
   });
+
+  it('a check that could not run reads distinctly, says why and what to try, and offers its fix as buttons (no command)', () => {
+    const unchecked: DiagnosticResult = {
+      item: 'instance_state', status: 'could_not_check', reason: 'auth', severity: 'CRITICAL', message: 'Could not check that the instance exists and is running: AWS did not accept the credentials (AuthFailure).',
+      details: {}, duration_ms: 3, recommendation: { summary: 'Refresh the credentials of this AWS profile.', commands: ['aws sts get-caller-identity --region eu-west-1'] },
+    };
+    const throttled: DiagnosticResult = { ...unchecked, item: 'vpc_endpoints', reason: 'throttled', severity: 'ERROR', recommendation: { summary: 'Wait a minute.' } };
+    const report: DiagnoseRunResult = { run_id: 'r', instance_id: ID, region: 'eu-west-1', mode: 'full', likelihood_percent: 0, started_at: 'a', finished_at: 'b', results: [pass('ssm_agent'), throttled, unchecked] };
+    const html = renderToStaticMarkup(<DiagnoseReport run={{ phase: 'done', instanceId: ID, mode: 'full', progress: [], report }} actions={{ busy: false, retry: () => undefined, ssoLogin: () => undefined }} />);
+    expect(html).toContain('data-testid="diag-result-instance_state" data-status="could_not_check" data-severity="CRITICAL" data-tone="warn" data-reason="auth"');
+    expect(html).toMatch(/data-testid="diag-severity">COULD NOT CHECK</);
+    expect(html).toContain('Not checked: AWS did not accept the credentials of this profile.');
+    expect(html).toContain('What to try: Refresh the credentials of this AWS profile.');
+    expect(html).toContain('data-testid="diag-fix-sso-instance_state"');
+    expect(html).toContain('data-testid="diag-fix-retry-instance_state"');
+    expect(html).toContain('data-testid="diag-fix-retry-vpc_endpoints"');
+    expect(html).not.toContain('diag-fix-sso-vpc_endpoints');
+    expect(html).not.toContain('aws sts get-caller-identity');
+    // Unchecked items come after real failures would, before the passes.
+    expect(html.indexOf('diag-result-instance_state')).toBeLessThan(html.indexOf('diag-result-ssm_agent'));
+  });
 });

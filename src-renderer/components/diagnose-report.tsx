@@ -1,20 +1,61 @@
 // What a diagnose run shows: live progress while it runs (stage n/m, each finished item, a spinner
 // for the running stage), then the likelihood and every result coloured by severity, with each
-// recommendation's commands and policy JSON ready to copy. Pure: renders in tests.
+// recommendation's commands and policy JSON ready to copy. A check that could not run shows as such,
+// with why and what to try, and the fix the window can do itself as a button (check again, sign in
+// with SSO), not a command to paste. Pure: renders in tests.
 import { diagnosticItemDescriptions } from '../../src-shared/api/diagnose-contract.js';
 import type { DiagnosticResult } from '../../src-shared/api/diagnostics.js';
-import { likelihoodTone, orderedResults, resultTone, runningText, stageLabel, type DiagnoseRun } from '../state/diagnose-model.js';
+import { COULD_NOT_CHECK_WHY, couldNotCheckFixes, likelihoodTone, orderedResults, resultTone, runningText, stageLabel, type DiagnoseRun } from '../state/diagnose-model.js';
 import { CodeBlock } from './code-block.js';
 import { Loading } from './loading.js';
 
-function ResultLine({ result }: { result: DiagnosticResult }) {
+/** What the window can do about a check that could not run; absent: no buttons. */
+export interface DiagnoseFixActions {
+  busy: boolean;
+  retry(): void;
+  ssoLogin(): void;
+}
+
+function CouldNotCheck({ result, actions }: { result: DiagnosticResult; actions: DiagnoseFixActions | undefined }) {
+  const fixes = actions ? couldNotCheckFixes(result) : [];
+  return (
+    <div className="diag-rec diag-unchecked" data-testid={`diag-unchecked-${result.item}`} data-reason={result.reason}>
+      <div data-testid="diag-unchecked-why">Not checked: {result.reason ? COULD_NOT_CHECK_WHY[result.reason] : 'no answer'}.</div>
+      {result.recommendation && <div className="diag-rec-summary" data-testid="diag-unchecked-try">What to try: {result.recommendation.summary}</div>}
+      {fixes.length > 0 && (
+        <div className="buttons">
+          {fixes.includes('sso_login') && (
+            <button type="button" disabled={actions?.busy} onClick={() => actions?.ssoLogin()} data-testid={`diag-fix-sso-${result.item}`}>
+              Sign in with SSO, then check again
+            </button>
+          )}
+          {fixes.includes('retry') && (
+            <button type="button" disabled={actions?.busy} onClick={() => actions?.retry()} data-testid={`diag-fix-retry-${result.item}`}>
+              Check again
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ResultLine({ result, actions }: { result: DiagnosticResult; actions: DiagnoseFixActions | undefined }) {
   const tone = resultTone(result);
   const rec = result.recommendation;
+  const unchecked = result.status === 'could_not_check';
   return (
-    <li className={`diag-result tone-${tone}`} data-testid={`diag-result-${result.item}`} data-status={result.status} data-severity={result.severity} data-tone={tone}>
+    <li
+      className={`diag-result tone-${tone}`}
+      data-testid={`diag-result-${result.item}`}
+      data-status={result.status}
+      data-severity={result.severity}
+      data-tone={tone}
+      {...(result.reason ? { 'data-reason': result.reason } : {})}
+    >
       <div className="diag-head">
         <span className={`pill tone-${tone}`} data-testid="diag-severity">
-          {result.status === 'pass' ? 'PASS' : result.status === 'skip' ? 'SKIP' : result.severity}
+          {result.status === 'pass' ? 'PASS' : result.status === 'skip' ? 'SKIP' : unchecked ? 'COULD NOT CHECK' : result.severity}
         </span>
         <span className="diag-item mono" title={diagnosticItemDescriptions[result.item]}>
           {result.item}
@@ -23,7 +64,8 @@ function ResultLine({ result }: { result: DiagnosticResult }) {
           {result.message}
         </span>
       </div>
-      {rec && (
+      {unchecked && <CouldNotCheck result={result} actions={actions} />}
+      {rec && !unchecked && (
         <div className="diag-rec" data-testid={`diag-rec-${result.item}`}>
           <div className="diag-rec-summary">{rec.summary}</div>
           {rec.commands && rec.commands.length > 0 && <CodeBlock text={rec.commands.join('\n')} label="commands" testId={`diag-commands-${result.item}`} />}
@@ -57,7 +99,7 @@ export function DiagnoseProgress({ run }: { run: DiagnoseRun }) {
   );
 }
 
-export function DiagnoseReport({ run }: { run: DiagnoseRun }) {
+export function DiagnoseReport({ run, actions }: { run: DiagnoseRun; actions?: DiagnoseFixActions }) {
   const report = run.report;
   return (
     <div className="diag" data-testid="diag-report">
@@ -81,7 +123,7 @@ export function DiagnoseReport({ run }: { run: DiagnoseRun }) {
           </div>
           <ul className="diag-results" data-testid="diag-results">
             {orderedResults(report.results).map((r) => (
-              <ResultLine key={r.item} result={r} />
+              <ResultLine key={r.item} result={r} actions={actions} />
             ))}
           </ul>
         </>

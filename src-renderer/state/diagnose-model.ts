@@ -3,6 +3,7 @@
 import { diagnoseRunParamsSchema, type DiagnoseEvent, type DiagnoseRunParams, type DiagnoseRunResult } from '../../src-shared/api/diagnose-contract.js';
 import {
   diagnosticItemNames,
+  type CouldNotCheckReason,
   type DiagnosticItemName,
   type DiagnosticResult,
   type PreventiveStage,
@@ -85,10 +86,14 @@ export function stageLabel(e: DiagnoseEvent): string | undefined {
   return e.stage_number && e.total_stages ? `${e.stage_number}/${e.total_stages} ${e.stage}` : e.stage;
 }
 
-/** How a result reads: a pass or skip is calm whatever its severity; a failure by its severity. */
+/**
+ * How a result reads: a pass or skip is calm whatever its severity; a failure by its severity; a
+ * check that could not run is a caution (nothing was found, but nothing is known either).
+ */
 export function resultTone(r: Pick<DiagnosticResult, 'status' | 'severity'>): Tone {
   if (r.status === 'pass') return 'ok';
   if (r.status === 'skip') return 'muted';
+  if (r.status === 'could_not_check') return 'warn';
   return severityTone(r.severity, r.status);
 }
 
@@ -104,7 +109,8 @@ export function likelihoodTone(percent: number): Tone {
 
 /** Problems first (worst severity first), then the rest in the daemon's order. */
 export function orderedResults(results: DiagnosticResult[]): DiagnosticResult[] {
-  const rank = (r: DiagnosticResult): number => (r.status === 'fail' || r.status === 'warn' ? ['CRITICAL', 'ERROR', 'WARNING', 'INFO'].indexOf(r.severity) : 10);
+  const rank = (r: DiagnosticResult): number =>
+    r.status === 'fail' || r.status === 'warn' ? ['CRITICAL', 'ERROR', 'WARNING', 'INFO'].indexOf(r.severity) : r.status === 'could_not_check' ? 5 : 10;
   return results.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r);
 }
 
@@ -138,4 +144,19 @@ export function validateDiagnose(
   const checked = diagnoseRunParamsSchema.safeParse(params);
   if (!checked.success) return { ok: false, errors: { local_port: checked.error.issues[0]?.message ?? 'invalid' } };
   return { ok: true, params };
+}
+
+/** Why a check could not run, in the window's words. */
+export const COULD_NOT_CHECK_WHY: Readonly<Record<CouldNotCheckReason, string>> = {
+  auth: 'AWS did not accept the credentials of this profile',
+  access_denied: 'this profile may not make the call the check needs',
+  network: 'AWS could not be reached from this machine',
+  throttled: 'AWS throttled the request',
+  api_error: 'AWS answered with an error',
+};
+
+/** The fixes the window can do itself for a check that could not run: check again, and for rejected credentials an SSO sign-in. */
+export function couldNotCheckFixes(r: Pick<DiagnosticResult, 'status' | 'reason'>): Array<'retry' | 'sso_login'> {
+  if (r.status !== 'could_not_check') return [];
+  return r.reason === 'auth' ? ['sso_login', 'retry'] : ['retry'];
 }

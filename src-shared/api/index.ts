@@ -11,3 +11,4 @@ export * from './diagnose-contract.js';
 export * from './diagnostics.js';
 export * from './fix-contract.js';
 export * from './efs-contract.js';
+export * from './door-policy.js';

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { ErrorCode, errorResponse } from '../../../src-shared/api/index.js';
 import type { ClientContext, Dispatcher } from '../dispatcher.js';
+import { MAX_WEBSOCKET_CLIENTS, tooManyConnections } from './connection-limits.js';
 
 export interface BrowserDoorLog {
   info(obj: Record<string, unknown>, msg: string): void;
@@ -175,6 +176,13 @@ export async function startBrowserDoor(options: BrowserDoorOptions): Promise<Bro
   });
 
   function attach(ws: WebSocket): void {
+    // wss.clients already holds this one. Accept-then-close so the page can read why (an HTTP refusal is invisible to it).
+    if (wss.clients.size > MAX_WEBSOCKET_CLIENTS) {
+      ws.on('error', () => undefined);
+      ws.send(JSON.stringify(tooManyConnections('websocket', MAX_WEBSOCKET_CLIENTS)));
+      ws.close(1013, 'too many connections');
+      return;
+    }
     const ctx: ClientContext = {
       clientId: `websocket-${randomUUID()}`,
       door: 'websocket',

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { dirname } from 'node:path';
 import { ErrorCode, WarrenError, errorResponse, type NotificationName, type NotificationPayload } from '../../../src-shared/api/index.js';
 import type { ClientContext, Dispatcher } from '../dispatcher.js';
+import { MAX_SOCKET_CLIENTS, tooManyConnections } from './connection-limits.js';
 import { LineSplitter } from './line-splitter.js';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -66,6 +67,12 @@ export async function bindSocketDoor(path: string, home: string, log?: SocketDoo
   /** Clients that connected before serve(): unread (a socket is paused until it has a 'data' listener). */
   const waiting = new Set<net.Socket>();
   const server = net.createServer((socket) => {
+    if (sockets.size >= MAX_SOCKET_CLIENTS) {
+      // Say why, then let go of the descriptor once the line is out.
+      socket.on('error', () => undefined);
+      socket.end(JSON.stringify(tooManyConnections('socket', MAX_SOCKET_CLIENTS)) + '\n', () => socket.destroy());
+      return;
+    }
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.on('close', () => {

@@ -11,6 +11,7 @@ import { awsError } from '../aws-errors.js';
 import type { SsmTarget } from '../ssm-transport.js';
 import { freeLoopbackPort } from './loopback.js';
 import { buildPluginInvocation, type StartSessionRequest } from './plugin-contract.js';
+import { assertSafeExecutable } from './executable-check.js';
 import { PluginSsmLink } from './plugin-link.js';
 import { PluginProcess } from './plugin-process.js';
 import { versionCache } from './plugin-version.js';
@@ -33,6 +34,7 @@ export function createPluginSsmTransport(opts: PluginSsmTransportOptions): Trans
     async connect(target, signal) {
       const path = opts.pluginPath();
       // Before StartSession: a missing plugin fails fast and leaves no session behind.
+      await assertSafeExecutable(path); // before anything runs it, `--version` included
       const version = await pluginVersion(path);
       const aws = opts.clients.get({ profile: target.profile, region: target.region });
       const localPort = await freeLoopbackPort();
@@ -78,6 +80,7 @@ export function createPluginSsmTransport(opts: PluginSsmTransportOptions): Trans
           endpoint,
           responseInEnv: version.responseInEnv,
         });
+        await assertSafeExecutable(path); // again: StartSession took a while
         proc = new PluginProcess(path, call.args, { ...process.env, ...call.env });
         opts.log?.info({ session: sessionId, pid: proc.pid, plugin: path, version: version.version, port: localPort }, 'session-manager-plugin started');
         const port = await proc.waitReady(localPort, readyTimeoutMs, signal);

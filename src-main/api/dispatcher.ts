@@ -2,7 +2,10 @@
 // Errors cross as data ({ code, message, data }); nothing a client sends can throw out of here.
 import {
   ErrorCode,
+  MAX_EXPENSIVE_PER_CLIENT,
   describeIssues,
+  doorRefusal,
+  policyOf,
   WarrenError,
   errorResponse,
   isMethodName,
@@ -17,13 +20,18 @@ import {
   type ResultOf,
   type RpcError,
   type RpcResponse,
+  type Door,
 } from '../../src-shared/api/index.js';
 import { parseJsonBounded } from '../../src-shared/logic/parse-limits.js';
+
+/** A batch is one line or frame: more entries than this are refused whole, none of them run. */
+export const MAX_BATCH_ENTRIES = 100;
 
 /** Who is calling: one per connection (socket line stream, WebSocket, renderer frame). */
 export interface ClientContext {
   readonly clientId: string;
-  readonly door: 'ipc' | 'socket' | 'websocket' | 'internal';
+  /** Which door the call came through: door-policy.ts says what each may do. */
+  readonly door: Door;
   /** Deliver a notification to this client. Must never throw. */
   notify<N extends NotificationName>(name: N, payload: NotificationPayload<N>): void;
 }
@@ -39,6 +47,8 @@ export interface DispatcherLog {
 export class Dispatcher {
   private readonly clients = new Set<string>();
   private readonly releaseHooks = new Set<(clientId: string) => void>();
+  /** Expensive calls in flight per client (door-policy.ts marks them). */
+  private readonly expensiveInFlight = new Map<string, number>();
 
   constructor(
     private readonly handlers: Handlers,
@@ -67,13 +77,39 @@ export class Dispatcher {
 
   /** Call a method with already-typed params (for in-process callers such as the tray). */
   async call<M extends MethodName>(method: M, params: unknown, ctx: ClientContext): Promise<ResultOf<M>> {
+    // The door first (a refused method's params are not worth reading), then its params' paths.
+    const denied = doorRefusal(method, undefined, ctx.door);
+    if (denied) throw denied;
     const spec = methods[method];
     const parsed = spec.params.safeParse(params ?? {});
     if (!parsed.success)
       throw new WarrenError(ErrorCode.InvalidParams, `invalid params for ${method}: ${describeIssues(parsed.error.issues, 'params')}`);
+    const deniedParam = doorRefusal(method, parsed.data, ctx.door);
+    if (deniedParam) throw deniedParam;
     const handler = this.handlers[method] as Handler<M>;
-    const result = await handler(parsed.data as ParsedParamsOf<M>, ctx);
-    return result;
+    // Taken before the first await, so calls of one batch count against each other.
+    const release = policyOf(method)?.expensive ? this.takeExpensiveSlot(method, ctx.clientId) : undefined;
+    try {
+      return await handler(parsed.data as ParsedParamsOf<M>, ctx);
+    } finally {
+      release?.();
+    }
+  }
+
+  private takeExpensiveSlot(method: string, clientId: string): () => void {
+    const running = this.expensiveInFlight.get(clientId) ?? 0;
+    if (running >= MAX_EXPENSIVE_PER_CLIENT)
+      throw new WarrenError(
+        ErrorCode.LimitExceeded,
+        `${method} refused: this client already has ${running} expensive calls running (diagnose, fix, efs.run, SSO sign-in; at most ${MAX_EXPENSIVE_PER_CLIENT} at once). Wait for one to finish and call again`,
+        { what: 'expensive_calls', limit: MAX_EXPENSIVE_PER_CLIENT, method },
+      );
+    this.expensiveInFlight.set(clientId, running + 1);
+    return () => {
+      const left = (this.expensiveInFlight.get(clientId) ?? 1) - 1;
+      if (left > 0) this.expensiveInFlight.set(clientId, left);
+      else this.expensiveInFlight.delete(clientId);
+    };
   }
 
   /**
@@ -83,6 +119,13 @@ export class Dispatcher {
   async handleMessage(message: unknown, ctx: ClientContext): Promise<RpcResponse | RpcResponse[] | null> {
     if (Array.isArray(message)) {
       if (message.length === 0) return errorResponse(null, { code: ErrorCode.InvalidRequest, message: 'empty batch' });
+      // One answer for the whole batch and nothing run: a partial run would be worse to recover from.
+      if (message.length > MAX_BATCH_ENTRIES)
+        return errorResponse(null, {
+          code: ErrorCode.LimitExceeded,
+          message: `batch of ${message.length} requests refused: at most ${MAX_BATCH_ENTRIES} per batch; nothing was run. Split it into smaller batches`,
+          data: { what: 'batch', limit: MAX_BATCH_ENTRIES, size: message.length },
+        });
       const out = (await Promise.all(message.map((m) => this.handleOne(m, ctx)))).filter((r): r is RpcResponse => r !== null);
       return out.length ? out : null;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPluginInvocation, openedPort, RESPONSE_ENV_NAME, supportsEnvResponse } from './plugin-contract.js';
+import { buildPluginInvocation, listeningPort, openedPort, RESPONSE_ENV_NAME, supportsEnvResponse } from './plugin-contract.js';
 
 const response = { SessionId: 's-1', TokenValue: 'secret-token', StreamUrl: 'wss://ssmmessages.example/v1/data-channel/s-1' };
 const request = { Target: 'i-1', DocumentName: 'AWS-StartPortForwardingSession', Parameters: { portNumber: ['5432'], localPortNumber: ['40000'] } };
@@ -31,5 +31,16 @@ describe('session-manager-plugin contract', () => {
   it('reads the port from the plugin\'s "Port … opened" line', () => {
     expect(openedPort('\nStarting session with SessionId: s-1\nPort 40000 opened for sessionId s-1.\nWaiting for connections...\n')).toBe(40000);
     expect(openedPort('Starting session with SessionId: s-1\n')).toBeUndefined();
+  });
+
+  it('knows the plugin listens from what each mode really prints (mux and basic port forwarding)', () => {
+    const start = '\nStarting session with SessionId: user-0a1b\n';
+    // muxportforwarding.go: Printf("%s", msg) then Printf("\nWaiting for connections...\n").
+    expect(listeningPort(`${start}Port 40000 opened for sessionId user-0a1b.\nWaiting for connections...\n`)).toBe(40000);
+    // basicportforwarding.go (agents ≤ 3.0.196.0): Println(msg) only.
+    expect(listeningPort(`${start}Port 40001 opened for sessionId user-0a1b.\n`)).toBe(40001);
+    // Not yet: nothing, or the mux line before its newline arrived (the pipe may split it).
+    expect(listeningPort(start)).toBeUndefined();
+    expect(listeningPort(`${start}Port 40000 opened for sessionId user-0a1b.`)).toBeUndefined();
   });
 });

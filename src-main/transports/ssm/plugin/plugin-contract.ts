@@ -18,16 +18,25 @@
 //   client.meta.endpoint_url and `--profile` (or "").
 // - portsession/portsession.go + muxportforwarding.go: the local port is NOT read from argv but
 //   from the session properties the agent echoes in its handshake, i.e. from the document's
-//   localPortNumber parameter in StartSession. The plugin listens on "localhost:<port>" and prints
-//   "Port <port> opened for sessionId <id>." then "\nWaiting for connections...\n" on stdout.
+//   localPortNumber parameter in StartSession. The plugin listens on "localhost:<port>" and then,
+//   on stdout, what it prints depends on the mode the agent's version selects (portsession.go
+//   Initialize, DoesAgentSupportTCPMultiplexing: agents newer than 3.0.196.0 multiplex):
+//   muxportforwarding.go handleClientConnections prints "Port <port> opened for sessionId <id>."
+//   (Printf, no newline) then "\nWaiting for connections...\n"; basicportforwarding.go
+//   startLocalListener prints only "Port <port> opened for sessionId <id>.\n" (Println) and never
+//   the "Waiting" line. Both print after net.Listen returned, so the complete "Port … opened" line
+//   is the one readiness signal both modes give.
 
 export const START_SESSION_OPERATION = 'StartSession';
 /** The plugin treats any argv[1] with this prefix as the name of the variable holding the response. */
 export const RESPONSE_ENV_NAME = 'AWS_SSM_START_SESSION_RESPONSE';
 /** aws-cli's LAST_PLUGIN_VERSION_WITHOUT_ENV_VAR: only newer plugins read the response from the environment. */
 export const LAST_VERSION_WITHOUT_ENV_RESPONSE = '1.2.497.0';
+/** Printed in mux mode only (muxportforwarding.go); kept as a second ready signal. */
 export const READY_TEXT = 'Waiting for connections...';
 const OPENED_PORT = /Port (\d+) opened for sessionId /;
+/** The whole "Port N opened for sessionId ID." line: its newline is Println's (basic) or the "\nWaiting" that follows (mux). */
+const OPENED_PORT_LINE = /Port (\d+) opened for sessionId \S+\.\r?\n/;
 
 export interface StartSessionResponse {
   SessionId: string;
@@ -78,6 +87,16 @@ export function supportsEnvResponse(versionOutput: string): boolean {
     if (x !== y) return x > y;
   }
   return false;
+}
+
+/**
+ * The port the plugin listens on, once its stdout says it is listening, in either mode (see the
+ * header); undefined until then.
+ */
+export function listeningPort(stdout: string): number | undefined {
+  const m = OPENED_PORT_LINE.exec(stdout);
+  if (m) return Number(m[1]);
+  return stdout.includes(READY_TEXT) ? (openedPort(stdout) ?? 0) : undefined;
 }
 
 /** The port the plugin says it opened, when its stdout says so. */

@@ -11,7 +11,7 @@ import { connectLoopback } from './loopback.js';
 import { PluginPortStream } from './plugin-stream.js';
 import { describeExit, type PluginExit, type PluginProcess } from './plugin-process.js';
 
-/** close(): SIGTERM, then SIGKILL if the plugin has not exited after this long. */
+/** close(): SIGINT, then SIGKILL if the plugin has not exited after this long. */
 export const KILL_GRACE_MS = 3_000;
 const OPEN_TIMEOUT_MS = 10_000;
 
@@ -48,6 +48,11 @@ export class PluginSsmLink implements Link {
 
   get pid(): number | undefined {
     return this.proc.pid;
+  }
+
+  /** The plugin's exit (code 0 after its own clean stop on SIGINT), once it has exited. */
+  whenExited(): Promise<PluginExit> {
+    return this.proc.whenExited();
   }
 
   get closed(): boolean {
@@ -93,7 +98,7 @@ export class PluginSsmLink implements Link {
     return () => this.listeners.delete(listener);
   }
 
-  /** Ends the plugin (SIGTERM, SIGKILL after KILL_GRACE_MS), then TerminateSession. */
+  /** Ends the plugin (SIGINT, SIGKILL after KILL_GRACE_MS), then TerminateSession. */
   close(): Promise<void> {
     this.closePromise ??= (async () => {
       this.closing = true;

@@ -1,13 +1,17 @@
 // One running session-manager-plugin: spawned with piped output (always drained, or a chatty
 // plugin would block on a full pipe), its last output lines kept for error messages, its exit
-// observed once, and ended SIGTERM-then-SIGKILL. SIGTERM first because the real plugin handles it
-// by sending the TerminateSession flag to the agent before it exits (muxportforwarding.go
-// handleControlSignals), which ends the session on the instance side at once.
+// observed once, and ended SIGINT-then-SIGKILL. SIGINT because on Unix it is the signal the real
+// plugin handles (sessionutil/control_signals_unix.go ControlSignals: SIGINT, SIGTSTP, SIGQUIT):
+// muxportforwarding.go and basicportforwarding.go handleControlSignals then send the
+// TerminateSession flag, which ends the session on the instance side at once, and os.Exit(0).
+// SIGTERM is not among them, so Go's default action kills the plugin without telling the agent.
+// (On Windows Node's kill() is TerminateProcess whatever the signal; TerminateSession through the
+// SDK, which plugin-link.ts always calls after the exit, covers it.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ErrorCode, WarrenError } from '../../../../src-shared/api/index.js';
 import { connectLoopback, LOOPBACK } from './loopback.js';
 import { guardChild } from './orphan-guard.js';
-import { openedPort, READY_TEXT } from './plugin-contract.js';
+import { listeningPort } from './plugin-contract.js';
 import { pluginLaunchError } from './plugin-errors.js';
 
 const TAIL_LINES = 12;
@@ -17,6 +21,9 @@ const MESSAGE_LINES = 5;
 const MAX_STARTUP_STDOUT = 64 * 1024;
 /** After 'exit', how long to wait for the pipes to close so the last stderr lines are in the message. */
 const DRAIN_AFTER_EXIT_MS = 300;
+
+/** details.reason of the error waitReady throws when the deadline passes with the plugin alive. */
+export const NOT_READY = 'not_ready';
 
 export interface PluginExit {
   code: number | null;
@@ -131,10 +138,11 @@ export class PluginProcess {
   }
 
   /**
-   * Ready = the plugin printed "Waiting for connections..." AND a TCP connect to its port works
-   * (the line is printed right before Accept, so a connect can race it). Resolves with the port
-   * the plugin says it opened (normally `port`, the one asked for). Rejects with a WarrenError
-   * when the plugin exits first, the deadline passes, or signal aborts.
+   * Ready = the plugin printed that it listens (plugin-contract.ts listeningPort: the "Port N opened"
+   * line both modes print; "Waiting for connections..." is mux-only) AND a TCP connect to its port
+   * works (a cheap confirmation that the port is the plugin's). Resolves with the port the plugin
+   * says it opened (normally `port`, the one asked for). Rejects with a WarrenError when the plugin
+   * exits first, the deadline passes (details.reason 'not_ready'), or signal aborts.
    */
   async waitReady(port: number, timeoutMs: number, signal: AbortSignal): Promise<number> {
     const deadline = Date.now() + timeoutMs;
@@ -142,10 +150,10 @@ export class PluginProcess {
       new WarrenError(
         ErrorCode.ConnectionFailed,
         `session-manager-plugin (${this.path}) was not ready on ${LOOPBACK}:${port} within ${timeoutMs / 1000} s${this.outputTail()}`,
-        { path: this.path },
+        { path: this.path, reason: NOT_READY },
       );
     await this.until(this.readyLine, deadline, signal, timeout);
-    const actual = openedPort(this.startupStdout) ?? port;
+    const actual = listeningPort(this.startupStdout) || port;
     for (;;) {
       const left = deadline - Date.now();
       if (left <= 0) throw timeout();
@@ -165,10 +173,10 @@ export class PluginProcess {
     }
   }
 
-  /** SIGTERM, SIGKILL after graceMs; resolves when the process is gone. */
+  /** SIGINT (the plugin's own clean stop, see the header), SIGKILL after graceMs; resolves when the process is gone. */
   async kill(graceMs: number): Promise<PluginExit> {
     if (this.alive) {
-      this.child.kill('SIGTERM');
+      this.child.kill('SIGINT');
       const timer = setTimeout(() => {
         if (this.alive) this.child.kill('SIGKILL');
       }, graceMs);
@@ -185,7 +193,7 @@ export class PluginProcess {
     this.stdoutTail.push(s);
     if (!this.readyResolve) return;
     this.startupStdout = (this.startupStdout + s).slice(-MAX_STARTUP_STDOUT);
-    if (this.startupStdout.includes(READY_TEXT)) {
+    if (listeningPort(this.startupStdout) !== undefined) {
       this.readyResolve();
       this.readyResolve = undefined;
     }

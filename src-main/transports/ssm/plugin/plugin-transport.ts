@@ -13,10 +13,17 @@ import { freeLoopbackPort } from './loopback.js';
 import { buildPluginInvocation, type StartSessionRequest } from './plugin-contract.js';
 import { assertSafeExecutable } from './executable-check.js';
 import { PluginSsmLink } from './plugin-link.js';
-import { PluginProcess } from './plugin-process.js';
+import { NOT_READY, PluginProcess } from './plugin-process.js';
 import { versionCache } from './plugin-version.js';
 
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
+/**
+ * A plugin that is alive but never says it listens, this many connects in a row for one target,
+ * is not a network blip: its output is not what this transport understands (a plugin build or
+ * mode it does not know). Retrying would stall for the full ready timeout each time, forever, so
+ * the last one is a permanent error (the reconnector stops and the session shows it).
+ */
+export const MAX_NOT_READY_IN_A_ROW = 3;
 
 export interface PluginSsmTransportOptions {
   clients: AwsClientCache;
@@ -30,6 +37,7 @@ export interface PluginSsmTransportOptions {
 export function createPluginSsmTransport(opts: PluginSsmTransportOptions): Transport<SsmTarget> {
   const pluginVersion = versionCache();
   const readyTimeoutMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const notReady = new Map<string, number>();
   return {
     async connect(target, signal) {
       const path = opts.pluginPath();
@@ -83,7 +91,14 @@ export function createPluginSsmTransport(opts: PluginSsmTransportOptions): Trans
         await assertSafeExecutable(path); // again: StartSession took a while
         proc = new PluginProcess(path, call.args, { ...process.env, ...call.env });
         opts.log?.info({ session: sessionId, pid: proc.pid, plugin: path, version: version.version, port: localPort }, 'session-manager-plugin started');
-        const port = await proc.waitReady(localPort, readyTimeoutMs, signal);
+        const key = `${path}\0${target.instanceId}`;
+        let port: number;
+        try {
+          port = await proc.waitReady(localPort, readyTimeoutMs, signal);
+          notReady.delete(key);
+        } catch (e) {
+          throw boundNotReady(e, key, notReady, path);
+        }
         return new PluginSsmLink({ proc, port, sessionId, terminate, log: opts.log });
       } catch (e) {
         // Neither the process nor the session may outlive a failed connect.
@@ -93,4 +108,22 @@ export function createPluginSsmTransport(opts: PluginSsmTransportOptions): Trans
       }
     },
   };
+}
+
+/** Counts not-ready timeouts per plugin and target; the MAX_NOT_READY_IN_A_ROW-th becomes permanent. */
+function boundNotReady(e: unknown, key: string, counts: Map<string, number>, path: string): unknown {
+  const data = e instanceof WarrenError && typeof e.data === 'object' && e.data !== null ? (e.data as Record<string, unknown>) : undefined;
+  if (!(e instanceof WarrenError) || data?.['reason'] !== NOT_READY) return e;
+  const n = (counts.get(key) ?? 0) + 1;
+  if (n < MAX_NOT_READY_IN_A_ROW) {
+    counts.set(key, n);
+    return e;
+  }
+  counts.delete(key);
+  return new WarrenError(
+    ErrorCode.ProtocolMismatch,
+    `${e.message}. It started ${n} times in a row and never said it was listening, so Warren stopped retrying: ` +
+      `check that ${path} is AWS's session-manager-plugin (\`${path} --version\`), or set ssm.use_session_manager_plugin to false to use Warren's own data channel`,
+    { ...data, attempts: n },
+  );
 }

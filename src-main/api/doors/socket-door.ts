@@ -12,6 +12,8 @@ import { LineSplitter } from './line-splitter.js';
 export const MAX_LINE_BYTES = 1024 * 1024;
 /** A client that doesn't read its notifications is cut off before it eats our memory. */
 const MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024;
+/** How long a refused client may keep its connection open after being told why. */
+const REFUSED_LINGER_MS = 5_000;
 
 export interface SocketDoor {
   readonly path: string;
@@ -66,13 +68,27 @@ export async function bindSocketDoor(path: string, home: string, log?: SocketDoo
   let dispatcher: Dispatcher | undefined;
   /** Clients that connected before serve(): unread (a socket is paused until it has a 'data' listener). */
   const waiting = new Set<net.Socket>();
+  /** Clients past MAX_SOCKET_CLIENTS, told why and on their way out. */
+  const refused = new Set<net.Socket>();
   const server = net.createServer((socket) => {
-    if (sockets.size >= MAX_SOCKET_CLIENTS) {
-      // Say why, then let go of the descriptor once the line is out.
-      socket.on('error', () => undefined);
-      socket.end(JSON.stringify(tooManyConnections('socket', MAX_SOCKET_CLIENTS)) + '\n', () => socket.destroy());
-      return;
-    }
+    if (sockets.size >= MAX_SOCKET_CLIENTS) refuse(socket);
+    else accept(socket);
+  });
+  /** Say why and hang up. What the client sends meanwhile is read and dropped: closing a Unix socket with unread data resets it, and the client could lose the reason. */
+  const refuse = (socket: net.Socket): void => {
+    refused.add(socket);
+    socket.on('error', () => undefined);
+    socket.resume();
+    socket.end(JSON.stringify(tooManyConnections('socket', MAX_SOCKET_CLIENTS)) + '\n');
+    // A client that never hangs up still gives its descriptor back.
+    const t = setTimeout(() => socket.destroy(), REFUSED_LINGER_MS);
+    t.unref();
+    socket.once('close', () => {
+      clearTimeout(t);
+      refused.delete(socket);
+    });
+  };
+  const accept = (socket: net.Socket): void => {
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.on('close', () => {
@@ -81,7 +97,7 @@ export async function bindSocketDoor(path: string, home: string, log?: SocketDoo
     });
     if (dispatcher) attach(socket, dispatcher);
     else waiting.add(socket);
-  });
+  };
   const attach = (socket: net.Socket, dispatcher: Dispatcher): void => {
     const clientId = `socket-${randomUUID()}`;
     const send = (obj: unknown): void => {
@@ -161,7 +177,7 @@ export async function bindSocketDoor(path: string, home: string, log?: SocketDoo
       waiting.clear();
     },
     async close() {
-      for (const s of sockets) s.destroy();
+      for (const s of [...sockets, ...refused]) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       try {
         fs.unlinkSync(path);

@@ -19,6 +19,8 @@ import { SettingsService } from './core/settings-service.js';
 import { watchSystem } from './core/system-watch.js';
 import { createLog, type WarrenLogger } from './log.js';
 import { warrenHome, warrenPaths } from './paths.js';
+import { writePrivateFile } from './fs/private-file.js';
+import { ensurePrivateHome, ensurePrivateSubdir, readOwnPrivateFile, UnsafePathError } from './fs/private-path.js';
 import { openStore } from './store/store.js';
 import { createSshHostDirectory, createSshTransport } from './transports/ssh/index.js';
 import { createConduitTransport } from './transports/conduit/conduit-transport.js';
@@ -52,27 +54,33 @@ export function expandHome(p: string): string {
   return p === '~' ? os.homedir() : p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
 }
 
-function writePrivateFile(file: string, content: string): void {
-  fs.writeFileSync(file, content, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
-}
-
-/** The browser-mode token, kept (0600) so an open tab reconnects after a restart on a fixed port. */
-function browserToken(file: string, isStrongToken: (t: string) => boolean): string {
-  try {
-    const saved = fs.readFileSync(file, 'utf8').trim();
-    if (isStrongToken(saved)) return saved;
-  } catch {
-    // none yet
+/**
+ * The browser-mode token. Pinned (`--browser-pin-token`): kept in $WARREN_HOME/browser-token so an
+ * open tab on a fixed port reconnects after a restart — reused only from a regular 0600 file the
+ * user owns (a planted or loosened file is replaced). Not pinned: a new token at every start, and
+ * no token file is left behind.
+ */
+function browserToken(file: string, pinned: boolean, isStrongToken: (t: string) => boolean): string {
+  if (pinned) {
+    const saved = readOwnPrivateFile(file)?.trim();
+    if (saved !== undefined && isStrongToken(saved)) return saved;
   }
   const token = randomBytes(32).toString('base64url');
-  writePrivateFile(file, token + '\n');
+  if (pinned) writePrivateFile(file, token + '\n');
+  else fs.rmSync(file, { force: true });
   return token;
 }
 
 export async function startWarren(options: WarrenOptions = {}): Promise<WarrenApp> {
   const paths = warrenPaths(options.home ?? warrenHome());
-  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  // A home someone else can write (a loose /tmp path, a planted folder) would let them plant the
+  // browser token, symlinks or a socket: refuse it before anything in it is read or written.
+  try {
+    ensurePrivateHome(paths.home);
+  } catch (e) {
+    if (e instanceof UnsafePathError) throw new WarrenError(ErrorCode.InsecurePath, `Warren could not start: ${e.message}`, { path: e.path });
+    throw e;
+  }
   // One Warren per home, settled before anything in it is written: a second start (two daemons,
   // the app while a daemon runs) fails here and leaves the running one's store, log and files alone.
   // Binding the socket is the lock (atomic); without a socket door, a live one still refuses us.
@@ -87,7 +95,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
 
   let log: WarrenLogger;
   try {
-    fs.mkdirSync(paths.keys, { recursive: true, mode: 0o700 });
+    ensurePrivateSubdir(paths.keys);
     log = createLog({ file: paths.log, level: 'info', stderr: options.logToStderr ?? false });
   } catch (e) {
     await door?.close();
@@ -181,6 +189,7 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     let resolveClosed!: () => void;
     const closed = new Promise<void>((r) => (resolveClosed = r));
     let browser: BrowserDoor | undefined;
+    let rotateBrowserToken: (() => string) | undefined;
     const subscriptions = new Subscriptions(bus);
 
     const dispatcher: Dispatcher = new Dispatcher(
@@ -204,6 +213,10 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
           startedAt,
           home: paths.home,
           browserUrl: () => browser?.url,
+          rotateBrowserToken: () => {
+            if (!rotateBrowserToken) throw new WarrenError(ErrorCode.InvalidRequest, 'browser mode is off; start the daemon with --browser (or --browser-port)');
+            return rotateBrowserToken();
+          },
           connectedClients: (): number => dispatcher.connectedClients,
           requestShutdown: () => setImmediate(() => void shutdown('daemon.shutdown')),
         },
@@ -222,15 +235,26 @@ export async function startWarren(options: WarrenOptions = {}): Promise<WarrenAp
     if (options.browser) {
       // Loaded only for browser mode: the WebSocket server costs memory a plain daemon never uses.
       const { isStrongToken, startBrowserDoor } = await import('./api/doors/browser-door.js');
+      const tokenFile = path.join(paths.home, 'browser-token');
+      const pinToken = options.browser.pinToken === true;
       browser = await startBrowserDoor({
         dispatcher,
-        token: browserToken(path.join(paths.home, 'browser-token'), isStrongToken),
+        token: browserToken(tokenFile, pinToken, isStrongToken),
         port: options.browser.port ?? 0,
         rendererDir: options.browser.rendererDir ?? path.join(packageRoot(), 'dist', 'renderer'),
         log,
       });
       writePrivateFile(paths.browserUrl, browser.url + '\n');
       const b = browser;
+      rotateBrowserToken = () => {
+        const token = randomBytes(32).toString('base64url');
+        // Written before the door switches: a crash in between leaves the file and the door agreeing on the old one.
+        if (pinToken) writePrivateFile(tokenFile, token + '\n');
+        const url = b.rotateToken(token);
+        writePrivateFile(paths.browserUrl, url + '\n');
+        log.info({ pinned: pinToken }, 'browser token rotated; open browser tabs were disconnected');
+        return url;
+      };
       cleanups.unshift({ name: 'browser door', run: () => b.close() });
       cleanups.push({ name: 'browser url file', run: () => fs.rmSync(paths.browserUrl, { force: true }) });
     }

@@ -9,8 +9,11 @@ export interface WarrenOptions {
   home?: string;
   /** Serve JSON-RPC on $WARREN_HOME/warren.sock (default true). */
   socket?: boolean;
-  /** Browser mode: serve the renderer and a token-guarded WebSocket on 127.0.0.1. */
-  browser?: { port?: number; rendererDir?: string } | false;
+  /**
+   * Browser mode: serve the renderer and a token-guarded WebSocket on 127.0.0.1. The token is new at
+   * every start unless pinToken keeps it (in $WARREN_HOME/browser-token) across restarts.
+   */
+  browser?: { port?: number; rendererDir?: string; pinToken?: boolean } | false;
   /** Also write log lines to stderr (daemon run in a terminal). */
   logToStderr?: boolean;
   /** Settings given as command-line flags: they win over env, stored and default values. */

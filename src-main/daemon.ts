@@ -4,7 +4,7 @@ import type { SettingsPatch } from '../src-shared/domain/settings.js';
 
 export interface DaemonRunOptions {
   home?: string;
-  browser?: { port?: number; rendererDir?: string } | false;
+  browser?: { port?: number; rendererDir?: string; pinToken?: boolean } | false;
   logToStderr?: boolean;
   /** Settings from command-line flags (win over env and stored values). */
   settings?: SettingsPatch;

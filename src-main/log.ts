@@ -102,8 +102,14 @@ function prepareLogFile(file: string, rotateBytes: number): void {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  fs.closeSync(fs.openSync(file, 'a', 0o600));
-  fs.chmodSync(file, 0o600); // an older file may have been created with looser bits
+  // Never through a symlink planted at the log's name (ELOOP), and only a regular file.
+  const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0), 0o600);
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw new Error(`the log ${file} is not a regular file; remove it`);
+    fs.fchmodSync(fd, 0o600); // an older file may have been created with looser bits
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export function createLog(options: CreateLogOptions): WarrenLogger {

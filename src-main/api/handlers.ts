@@ -43,6 +43,8 @@ export interface HandlerDeps {
     startedAt: Date;
     home: string;
     browserUrl(): string | undefined;
+    /** A new browser-mode token; the new URL. Throws when browser mode is off. */
+    rotateBrowserToken(): string;
     connectedClients(): number;
     /** Begin an orderly shutdown after the reply has been sent. */
     requestShutdown(): void;
@@ -120,6 +122,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
       if (url) r.browser_url = url;
       return r;
     },
+    'daemon.rotate_browser_token': () => ({ browser_url: d.daemon.rotateBrowserToken() }),
     'daemon.shutdown': () => {
       d.daemon.requestShutdown();
       return { ok: true };

@@ -8,7 +8,7 @@ const info: ConfigInfo = {
   ssh_config_path: '~/.ssh/config',
   reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
   session: { auto_restore: true, max_sessions_per_instance: 3 },
-  log: { level: 'info', file: '/tmp/warren.log' },
+  log: { level: 'info' },
   ssm: defaultSsmSettings(),
 };
 
@@ -23,7 +23,6 @@ describe('config keys', () => {
       'session.auto_restore',
       'session.max_sessions_per_instance',
       'log.level',
-      'log.file',
       'ssm.reconnect_initial_delay',
       'ssm.reconnect_max_delay',
       'ssm.reconnect_max_retries',
@@ -41,7 +40,7 @@ describe('config keys', () => {
 
   it('get reads leaves and sections', () => {
     expect(getConfigValue(info, 'reconnect.max_retries')).toBe(10);
-    expect(getConfigValue(info, 'log')).toEqual({ level: 'info', file: '/tmp/warren.log' });
+    expect(getConfigValue(info, 'log')).toEqual({ level: 'info' });
     const err = (() => {
       try {
         getConfigValue(info, 'reconnect.nope');

@@ -3,17 +3,30 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ResultOf } from '../../src-shared/api/index.js';
+import { ErrorCode, WarrenError, type ResultOf } from '../../src-shared/api/index.js';
 import { CliError } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from './exit-codes.js';
 import { DaemonUnavailableError } from './socket-carrier.js';
+import { ensurePrivateHome, UnsafePathError } from '../fs/private-path.js';
+
+/** The home must be private before the CLI writes daemon.out there or starts a daemon on it. */
+function privateHomeOrThrow(home: string): void {
+  try {
+    ensurePrivateHome(home);
+  } catch (e) {
+    if (e instanceof UnsafePathError) throw new WarrenError(ErrorCode.InsecurePath, e.message, { path: e.path });
+    throw e;
+  }
+}
 
 export type DaemonStatus = ResultOf<'daemon.status'>;
 
 export interface StartOptions {
   browser: boolean;
   browserPort?: number;
+  /** Keep the browser token across restarts (--browser-pin-token). */
+  browserPinToken?: boolean;
   /** More `daemon run` arguments (setting flags). */
   extraArgs?: string[];
   /** How long to wait for the daemon to answer (ms). */
@@ -64,12 +77,15 @@ export async function startDaemon(ctx: CliContext, options: StartOptions): Promi
   const running = await probeDaemon(ctx);
   if (running) return { status: running, alreadyRunning: true };
 
-  fs.mkdirSync(ctx.paths.home, { recursive: true, mode: 0o700 });
+  privateHomeOrThrow(ctx.paths.home);
   const outFile = daemonOutPath(ctx);
-  const fd = fs.openSync(outFile, 'w', 0o600);
+  // A fresh file, never through a symlink planted at its name (O_EXCL after removing the old one).
+  fs.rmSync(outFile, { force: true });
+  const fd = fs.openSync(outFile, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
   const runArgs = ['daemon', 'run', '--no-log-stderr'];
   if (options.browser) runArgs.push('--browser');
   if (options.browserPort !== undefined) runArgs.push('--browser-port', String(options.browserPort));
+  if (options.browserPinToken) runArgs.push('--browser-pin-token');
   runArgs.push(...(options.extraArgs ?? []));
   const { command, args } = selfCommand(runArgs);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;

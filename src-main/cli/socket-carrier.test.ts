@@ -59,6 +59,7 @@ async function listen(): Promise<{ socketPath: string; peer: Promise<Peer> }> {
     });
   });
   await new Promise<void>((r) => server?.listen(socketPath, () => r()));
+  fs.chmodSync(socketPath, 0o600); // as the daemon makes it: the carrier refuses anything looser
   return { socketPath, peer };
 }
 
@@ -213,5 +214,58 @@ describe('SocketCarrier', () => {
     await p.waitForLines(1);
     p.socket.write('hello there\n');
     await expect(call).rejects.toThrow(/not JSON/);
+  });
+
+  // Issue 14: the CLI sends passphrases over this socket; a socket someone else planted would get them.
+  describe('refuses a socket that is not the user\'s own daemon, sending nothing', () => {
+    /** Bytes and connections the planted server receives: both must stay zero. */
+    async function planted(): Promise<{ socketPath: string; got: { connections: number; bytes: number } }> {
+      const { socketPath, peer } = await listen();
+      const got = { connections: 0, bytes: 0 };
+      void peer.then((p) => {
+        got.connections++;
+        p.socket.on('data', (d: Buffer | string) => (got.bytes += d.length));
+      });
+      return { socketPath, got };
+    }
+
+    it('a socket owned by another uid', async () => {
+      const { socketPath, got } = await planted();
+      fs.chownSync(socketPath, 65534, 65534);
+      const err = await SocketCarrier.connect({ socketPath }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WarrenError);
+      expect((err as WarrenError).code).toBe(ErrorCode.InsecurePath);
+      expect((err as Error).message).toMatch(/owned by uid 65534.*not your daemon/);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(got).toEqual({ connections: 0, bytes: 0 });
+    });
+
+    it('a socket open to group or others (0666)', async () => {
+      const { socketPath, got } = await planted();
+      fs.chmodSync(socketPath, 0o666);
+      const err = await SocketCarrier.connect({ socketPath }).catch((e: unknown) => e);
+      expect((err as WarrenError).code).toBe(ErrorCode.InsecurePath);
+      expect((err as Error).message).toMatch(/open to group or others \(mode 0666\)/);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(got).toEqual({ connections: 0, bytes: 0 });
+    });
+
+    it('a symlink planted at the socket path', async () => {
+      const { socketPath, got } = await planted();
+      const link = path.join(dir, 'link.sock');
+      fs.symlinkSync(socketPath, link);
+      const err = await SocketCarrier.connect({ socketPath: link }).catch((e: unknown) => e);
+      expect((err as WarrenError).code).toBe(ErrorCode.InsecurePath);
+      expect(got).toEqual({ connections: 0, bytes: 0 });
+    });
+
+    it('a good socket in a home that others can write', async () => {
+      const { socketPath, got } = await planted();
+      fs.chmodSync(dir, 0o777);
+      const err = await SocketCarrier.connect({ socketPath }).catch((e: unknown) => e);
+      expect((err as WarrenError).code).toBe(ErrorCode.InsecurePath);
+      expect((err as Error).message).toMatch(/chmod 700/);
+      expect(got).toEqual({ connections: 0, bytes: 0 });
+    });
   });
 });

@@ -2,6 +2,7 @@
 // ($WARREN_HOME/warren.sock). Answers are matched to requests by id, each request has a deadline,
 // notifications go to listeners, and everything the daemon sends is checked against the contract.
 import net from 'node:net';
+import { checkDaemonSocket, UnsafePathError } from '../fs/private-path.js';
 import {
   ErrorCode,
   WarrenError,
@@ -80,9 +81,19 @@ export class SocketCarrier implements RpcCarrier {
     });
   }
 
-  /** Connect, or reject with DaemonUnavailableError when nothing listens at socketPath. */
+  /**
+   * Connect, or reject with DaemonUnavailableError when nothing listens at socketPath. Before
+   * connecting, the socket must be the user's own with no access for group or others, in a private
+   * home: what we send may be a passphrase, and a socket someone else planted would receive it.
+   */
   static connect(options: SocketCarrierOptions): Promise<SocketCarrier> {
     const { socketPath, timeoutMs = 60_000, connectTimeoutMs = 5_000 } = options;
+    try {
+      if (!checkDaemonSocket(socketPath)) return Promise.reject(new DaemonUnavailableError(socketPath));
+    } catch (e) {
+      if (e instanceof UnsafePathError) return Promise.reject(new DaemonConnectionError(e.message, ErrorCode.InsecurePath, { path: e.path }));
+      return Promise.reject(new DaemonConnectionError(`cannot check the daemon's socket ${socketPath}: ${e instanceof Error ? e.message : String(e)}`));
+    }
     return new Promise((resolve, reject) => {
       const socket = net.createConnection({ path: socketPath });
       const timer = setTimeout(() => {

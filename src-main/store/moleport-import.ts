@@ -86,7 +86,7 @@ function importSettings(doc: Obj, skipped: SkippedItem[]): SettingsPatch {
     else skip('log.level', lg['level'], 'use debug, info, warn or error');
   }
   // MolePort's log file would make Warren write into MolePort's folder (or over its log).
-  if (lg['file'] !== undefined) skip('log.file', lg['file'], "not imported: Warren keeps its own log in $WARREN_HOME (change it with config.update)");
+  if (lg['file'] !== undefined) skip('log.file', lg['file'], 'not imported: Warren keeps its own log, always $WARREN_HOME/warren.log');
   return patch;
 }
 

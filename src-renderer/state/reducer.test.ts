@@ -18,7 +18,7 @@ const config: ConfigInfo = {
   ssh_config_path: '~/.ssh/config',
   reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
   session: { auto_restore: true, max_sessions_per_instance: 3 },
-  log: { level: 'info', file: 'x' },
+  log: { level: 'info' },
   ssm: defaultSsmSettings(),
 };
 const keyInfo = { host: 'prod', hostname: '127.0.0.1', port: 2222, key_type: 'ssh-ed25519', fingerprint: 'SHA256:abc', known_hosts_file: '/k' };

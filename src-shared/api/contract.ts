@@ -70,7 +70,7 @@ export const configUpdateParamsSchema = z
       .strict()
       .optional(),
     session: z.object({ auto_restore: z.boolean().optional(), max_sessions_per_instance: z.number().int().min(1).max(50).optional() }).strict().optional(),
-    log: z.object({ level: logLevelSchema.optional(), file: z.string().min(1).optional() }).strict().optional(),
+    log: z.object({ level: logLevelSchema.optional() }).strict().optional(),
     ssm: ssmSettingsSchema.partial().strict().optional(),
   })
   .strict();
@@ -139,6 +139,11 @@ export const methods = {
     'Daemon health',
   ),
   'daemon.shutdown': method(empty, ok, 'Stop the daemon after saving which sessions are active'),
+  'daemon.rotate_browser_token': method(
+    empty,
+    z.object({ browser_url: z.string() }),
+    'Give browser mode a new token (open tabs are disconnected, the old URL stops working); returns the new URL',
+  ),
   'events.subscribe': method(
     z.object({ types: z.array(eventTypeSchema).min(1) }).strict(),
     z.object({ subscription_id: z.string() }),

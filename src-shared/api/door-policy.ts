@@ -42,7 +42,7 @@ type Leaves<T, P extends string = ''> = {
 /** Every setting config.update can change, dotted ("ssm.session_manager_plugin_path"). */
 export type SettingKey = Leaves<ConfigUpdateParams>;
 
-/** Who may change each setting. A path Warren runs (the plugin) or reads (ssh config, log file) is local. */
+/** Who may change each setting. A path Warren runs (the plugin) or reads (the ssh config) is local. */
 export const settingPolicy: Readonly<Record<SettingKey, Reach>> = {
   ssh_config_path: 'local',
   'reconnect.enabled': 'all',
@@ -52,7 +52,6 @@ export const settingPolicy: Readonly<Record<SettingKey, Reach>> = {
   'session.auto_restore': 'all',
   'session.max_sessions_per_instance': 'all',
   'log.level': 'all',
-  'log.file': 'local',
   'ssm.reconnect_initial_delay': 'all',
   'ssm.reconnect_max_delay': 'all',
   'ssm.reconnect_max_retries': 'all',
@@ -99,6 +98,8 @@ export const methodPolicy: Readonly<Record<MethodName, MethodPolicy>> = {
   'daemon.status': all,
   // Every tunnel drops: only the user at this machine decides that.
   'daemon.shutdown': local,
+  // A token holder must not be able to lock the user out of their own browser tab.
+  'daemon.rotate_browser_token': local,
   'events.subscribe': all,
   'events.unsubscribe': all,
   'conduit.start': conduitKeyPath,

@@ -254,7 +254,8 @@ export const configInfoSchema = z.object({
     /** EC2 Connect's limit on concurrent SSM forwards to one instance (property 10). */
     max_sessions_per_instance: z.number().int().min(1).max(50),
   }),
-  log: z.object({ level: logLevelSchema, file: z.string() }),
+  /** The log itself is always $WARREN_HOME/warren.log (0600): a settable path would let a caller aim writes at any file. */
+  log: z.object({ level: logLevelSchema }),
   /** SSM forwards (EC2 Connect's policy and Session Manager's limits). */
   ssm: ssmSettingsSchema,
 });

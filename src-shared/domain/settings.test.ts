@@ -18,14 +18,14 @@ import {
 const home = '/home/ann/.config/warren';
 
 describe('defaultSettings', () => {
-  it('has MolePort defaults and a log in $WARREN_HOME', () => {
+  it('has MolePort defaults (no log.file: the log is always $WARREN_HOME/warren.log)', () => {
     const d = defaultSettings(home);
     expect(configInfoSchema.parse(d)).toEqual(d);
     expect(d).toEqual({
       ssh_config_path: '~/.ssh/config',
       reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
       session: { auto_restore: true, max_sessions_per_instance: 3 },
-      log: { level: 'info', file: '/home/ann/.config/warren/warren.log' },
+      log: { level: 'info' },
       ssm: {
         reconnect_initial_delay: '1s',
         reconnect_max_delay: '16s',
@@ -40,8 +40,6 @@ describe('defaultSettings', () => {
         session_manager_plugin_path: 'session-manager-plugin',
       },
     });
-    expect(defaultSettings('/tmp/w/').log.file).toBe('/tmp/w/warren.log');
-    expect(defaultSettings('C:\\Users\\ann\\warren').log.file).toBe('C:\\Users\\ann\\warren\\warren.log');
     expect(reconnectDelaysMs(d)).toEqual({ initialMs: 1000, maxMs: 60_000 });
   });
 });
@@ -113,6 +111,18 @@ describe('sanitizeSettingsPatch (stored settings)', () => {
     expect(warnings.join('\n')).toMatch(/log.level="loud"/);
   });
 
+  it('ignores a log.file stored by an older Warren, and unknown leaves, with a warning (a start never fails on them)', () => {
+    const { patch, warnings } = sanitizeSettingsPatch({ log: { level: 'warn', file: '/home/ann/.bashrc' }, reconnect: { colour: 'red' } });
+    expect(patch).toEqual({ log: { level: 'warn' } });
+    expect([...warnings].sort()).toEqual(['stored setting log.file ignored: Warren always logs to $WARREN_HOME/warren.log', 'unknown stored setting "reconnect.colour" ignored'].sort());
+    const r = resolveSettings({ defaults: defaultSettings(home), stored: { log: { level: 'warn', file: '/x' } } as never });
+    expect(r.settings.log).toEqual({ level: 'warn' });
+  });
+
+  it('config.update refuses log.file', () => {
+    expect(() => applyConfigUpdate(defaultSettings(home), { log: { file: '/home/ann/.bashrc' } } as never)).toThrow(/file/);
+  });
+
   it('treats non-objects as empty', () => {
     expect(sanitizeSettingsPatch(undefined)).toEqual({ patch: {}, warnings: [] });
     expect(sanitizeSettingsPatch([1]).patch).toEqual({});
@@ -170,7 +180,7 @@ describe('resolveSettings', () => {
       flags: { log: { level: 'debug' } },
     });
     expect(r.settings.reconnect).toEqual({ enabled: true, max_retries: 7, initial_delay: '1s', max_delay: '2m' });
-    expect(r.settings.log).toEqual({ level: 'debug', file: defaults.log.file });
+    expect(r.settings.log).toEqual({ level: 'debug' });
     expect(r.sources['reconnect.max_retries']).toBe('env');
     expect(r.sources['reconnect.max_delay']).toBe('stored');
     expect(r.sources['log.level']).toBe('flag');

@@ -11,19 +11,16 @@ export type Settings = ConfigInfo;
 export type SettingsPatch = ConfigUpdateParams;
 export type SettingSource = 'flag' | 'env' | 'stored' | 'default';
 
-/** Joins without node:path (src-shared is pure); keeps the separator style `home` already uses. */
-function joinHome(home: string, file: string): string {
-  const sep = home.includes('\\') && !home.includes('/') ? '\\' : '/';
-  return home.endsWith('/') || home.endsWith('\\') ? `${home}${file}` : `${home}${sep}${file}`;
-}
-
-/** MolePort's defaults; the log lives in $WARREN_HOME rather than MolePort's folder. */
-export function defaultSettings(home: string): Settings {
+/**
+ * MolePort's defaults, without MolePort's `log.file`: Warren's log is always $WARREN_HOME/warren.log.
+ * `home` is kept for callers (and defaults that may come to depend on it).
+ */
+export function defaultSettings(_home: string): Settings {
   return {
     ssh_config_path: '~/.ssh/config',
     reconnect: { enabled: true, max_retries: 10, initial_delay: '1s', max_delay: '60s' },
     session: { auto_restore: true, max_sessions_per_instance: 3 },
-    log: { level: 'info', file: joinHome(home, 'warren.log') },
+    log: { level: 'info' },
     ssm: defaultSsmSettings(),
   };
 }
@@ -55,7 +52,6 @@ export const SETTING_KEYS = [
   ['session', 'auto_restore'],
   ['session', 'max_sessions_per_instance'],
   ['log', 'level'],
-  ['log', 'file'],
   ['ssm', 'reconnect_initial_delay'],
   ['ssm', 'reconnect_max_delay'],
   ['ssm', 'reconnect_max_retries'],
@@ -179,7 +175,6 @@ const leafSchemas = {
   'session.auto_restore': configInfoSchema.shape.session.shape.auto_restore,
   'session.max_sessions_per_instance': configInfoSchema.shape.session.shape.max_sessions_per_instance,
   'log.level': logLevelSchema,
-  'log.file': configInfoSchema.shape.log.shape.file.min(1),
   'ssm.reconnect_initial_delay': durationStringSchema,
   'ssm.reconnect_max_delay': durationStringSchema,
   'ssm.reconnect_max_retries': configInfoSchema.shape.ssm.shape.reconnect_max_retries,
@@ -217,6 +212,15 @@ export function sanitizeSettingsPatch(raw: unknown): { patch: SettingsPatch; war
   if (typeof raw !== 'object' || Array.isArray(raw)) return { patch, warnings: ['stored settings are not an object; using defaults'] };
   const known = new Set<string>(['ssh_config_path', 'reconnect', 'session', 'log', 'ssm']);
   for (const k of Object.keys(raw)) if (!known.has(k)) warnings.push(`unknown stored setting "${k}" ignored`);
+  // A leaf this version no longer has (log.file, stored by an older Warren) is dropped, never fatal.
+  const leaves = new Set<string>(SETTING_KEYS.map(pathOf));
+  for (const section of known) {
+    const holder = (raw as Record<string, unknown>)[section];
+    if (section === 'ssh_config_path' || typeof holder !== 'object' || holder === null || Array.isArray(holder)) continue;
+    for (const k of Object.keys(holder))
+      if (!leaves.has(`${section}.${k}`))
+        warnings.push(section === 'log' && k === 'file' ? 'stored setting log.file ignored: Warren always logs to $WARREN_HOME/warren.log' : `unknown stored setting "${section}.${k}" ignored`);
+  }
   for (const keyDef of SETTING_KEYS) {
     const value = getLeaf(raw, keyDef);
     if (value === undefined) continue;

@@ -27,7 +27,7 @@ export interface BrowserDoorOptions {
   rendererDir: string;
   log?: BrowserDoorLog;
   /**
-   * Reuse a token (base64url of ≥ 32 random bytes), e.g. one kept in $WARREN_HOME, so an open tab
+   * Reuse a token (base64url of ≥ 32 random bytes), e.g. one pinned in $WARREN_HOME, so an open tab
    * reconnects after the daemon restarts on the same port. Absent: a fresh random token.
    */
   token?: string;
@@ -38,6 +38,8 @@ export interface BrowserDoor {
   readonly url: string;
   readonly port: number;
   readonly token: string;
+  /** Switch to a new token: open tabs are disconnected and the old URL stops working. Returns the new URL. */
+  rotateToken(token: string): string;
   close(): Promise<void>;
 }
 
@@ -116,7 +118,7 @@ function rejectUpgrade(socket: Duplex, status: 403 | 404 | 400): void {
 export async function startBrowserDoor(options: BrowserDoorOptions): Promise<BrowserDoor> {
   const { dispatcher, log } = options;
   if (options.token !== undefined && !isStrongToken(options.token)) throw new Error('browser door token must be base64url of at least 32 bytes');
-  const token = options.token ?? randomBytes(32).toString('base64url');
+  let token = options.token ?? randomBytes(32).toString('base64url');
   // realpath so a symlinked dist folder still passes the "inside root" check.
   const root = await realpath(path.resolve(options.rendererDir)).catch(() => path.resolve(options.rendererDir));
   let port = 0;
@@ -220,14 +222,24 @@ export async function startBrowserDoor(options: BrowserDoorOptions): Promise<Bro
   });
   port = (server.address() as AddressInfo).port;
   csp = contentSecurityPolicy(port);
-  const url = `http://127.0.0.1:${port}/#token=${token}`;
+  const urlOf = (t: string): string => `http://127.0.0.1:${port}/#token=${t}`;
   log?.info({ port, rendererDir: root }, 'browser door listening on 127.0.0.1');
 
   let closing: Promise<void> | undefined;
   return {
-    url,
+    get url() {
+      return urlOf(token);
+    },
     port,
-    token,
+    get token() {
+      return token;
+    },
+    rotateToken(next) {
+      if (!isStrongToken(next)) throw new Error('browser door token must be base64url of at least 32 bytes');
+      token = next;
+      for (const ws of wss.clients) ws.terminate(); // at once: a tab holding the old token gets no further answer
+      return urlOf(token);
+    },
     close() {
       closing ??= (async () => {
         for (const ws of wss.clients) ws.terminate();

@@ -5,11 +5,14 @@ import type { SettingsPatch } from '../../../src-shared/domain/settings.js';
 import type { CliContext } from '../context.js';
 import { startDaemon, stopDaemon, type DaemonStatus } from '../daemon-control.js';
 import { formatKeyValues } from '../format.js';
+import { CliError } from '../cli-error.js';
+import { ExitCode } from '../exit-codes.js';
 import { parseIntOption, withJson, type JsonFlag } from './shared.js';
 
 interface BrowserFlags {
   browser?: boolean;
   browserPort?: number;
+  browserPinToken?: boolean;
 }
 
 interface SettingFlags {
@@ -31,11 +34,13 @@ function addSettingOptions(cmd: Command): Command {
     .addOption(new Option('--log-level <level>', 'log level for this run').choices(['debug', 'info', 'warn', 'error']));
 }
 
-function browserOption(flags: BrowserFlags): { port?: number } | false {
-  // --browser-port alone is enough to ask for browser mode.
-  if (!flags.browser && flags.browserPort === undefined) return false;
-  return flags.browserPort === undefined ? {} : { port: flags.browserPort };
+function browserOption(flags: BrowserFlags): { port?: number; pinToken?: boolean } | false {
+  // --browser-port (or --browser-pin-token) alone is enough to ask for browser mode.
+  if (!flags.browser && flags.browserPort === undefined && !flags.browserPinToken) return false;
+  return { ...(flags.browserPort === undefined ? {} : { port: flags.browserPort }), ...(flags.browserPinToken ? { pinToken: true } : {}) };
 }
+
+const PIN_TOKEN_HELP = 'keep the browser token across restarts (default: a new one at every start); implies --browser';
 
 export function printStatus(ctx: CliContext, s: DaemonStatus): void {
   const pairs: Array<[string, string]> = [
@@ -60,6 +65,7 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
     .description('run the daemon in the foreground until Ctrl-C or `warren daemon stop`')
     .option('--browser', 'also serve the UI to a browser on 127.0.0.1')
     .option('--browser-port <port>', 'port for browser mode, 0 = any free port (implies --browser)', parseIntOption('--browser-port', 0, 65535))
+    .option('--browser-pin-token', PIN_TOKEN_HELP)
     // `daemon start` passes this: its output file should hold crashes, not a copy of warren.log.
     .addOption(new Option('--no-log-stderr', 'do not copy log lines to stderr').hideHelp())
     .action(async (flags: BrowserFlags & SettingFlags & { logStderr: boolean }) => {
@@ -82,12 +88,14 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
     addSettingOptions(daemon.command('start'))
       .description('start the daemon in the background and wait until it answers')
       .option('--browser', 'also serve the UI to a browser on 127.0.0.1')
-      .option('--browser-port <port>', 'port for browser mode, 0 = any free port (implies --browser)', parseIntOption('--browser-port', 0, 65535)),
+      .option('--browser-port <port>', 'port for browser mode, 0 = any free port (implies --browser)', parseIntOption('--browser-port', 0, 65535))
+      .option('--browser-pin-token', PIN_TOKEN_HELP),
   ).action(async (flags: BrowserFlags & SettingFlags & JsonFlag) => {
     const browser = browserOption(flags);
     const { status, alreadyRunning } = await startDaemon(ctx, {
       browser: browser !== false,
       browserPort: browser === false ? undefined : browser.port,
+      browserPinToken: browser !== false && browser.pinToken === true,
       extraArgs: [
         ...(flags.sshConfig !== undefined ? ['--ssh-config', path.resolve(flags.sshConfig)] : []),
         ...(flags.logLevel !== undefined ? ['--log-level', flags.logLevel] : []),
@@ -105,6 +113,19 @@ export function registerDaemon(program: Command, ctx: CliContext): void {
       ctx.out(r.stopped ? `Warren daemon stopped${r.pid ? ` (pid ${r.pid})` : ''}` : 'Warren daemon is not running');
     },
   );
+
+  withJson(
+    daemon
+      .command('browser-url')
+      .description("print browser mode's URL; --rotate gives it a new token first (open tabs are disconnected)")
+      .option('--rotate', 'make a new token: the old URL and every open tab stop working'),
+  ).action(async (flags: JsonFlag & { rotate?: boolean }) => {
+    const url = await ctx.withClient(async (c) => (flags.rotate ? (await c.call('daemon.rotate_browser_token')).browser_url : (await c.call('daemon.status')).browser_url));
+    if (url === undefined)
+      throw new CliError('browser mode is off', ExitCode.General, 'start the daemon with `warren daemon start --browser` (add --browser-port to keep the port)');
+    if (flags.json) return ctx.json({ browser_url: url, rotated: flags.rotate === true });
+    ctx.out(url);
+  });
 
   withJson(daemon.command('status').description('show whether the daemon runs, and its health')).action(async (flags: JsonFlag) => {
     const status = await ctx.withClient((c) => c.call('daemon.status'));

@@ -2,7 +2,7 @@
 // the new keys (and the old ones until their grace ends). Written whole, atomically, 0600.
 import { z } from 'zod';
 import { conduitConfigError } from '../../transports/conduit/config/config-error.js';
-import { readIfExists, writePrivateFile } from '../../transports/conduit/identity/private-file.js';
+import { readIfExists, writePrivateFile } from '../../fs/private-file.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 

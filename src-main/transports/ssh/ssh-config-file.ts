@@ -7,6 +7,7 @@ import { LineType, parse, type Line } from 'ssh-config';
 import { SSH_FILE_MAX_BYTES } from '../../../src-shared/logic/parse-limits.js';
 import { readTextFileBounded } from '../../parse/bounded-file.js';
 import { expandTokens, matchPattern, type TokenValues } from './ssh-patterns.js';
+import { checkTrustedConfigFile } from '../../fs/private-path.js';
 
 export type ConfigEntry =
   | { kind: 'host'; patterns: string[]; file: string }
@@ -78,6 +79,8 @@ export function includePattern(spec: string, opts: LoadOptions): string {
 
 async function loadDepth(file: string, opts: LoadOptions, depth: number, seen: Set<string>): Promise<ConfigFile> {
   if (depth > MAX_DEPTH) throw new Error(`ssh config: Include nested more than ${MAX_DEPTH} deep at ${file}`);
+  // As OpenSSH judges ~/.ssh/config: owned by the user (or root), writable by no one else.
+  await checkTrustedConfigFile(file, 'the ssh config');
   const text = await readTextFileBounded(file, SSH_FILE_MAX_BYTES, `ssh config ${file}`);
   let lines: Line[];
   try {

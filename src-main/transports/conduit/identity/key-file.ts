@@ -6,7 +6,7 @@ import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { identityFromPrivateKey, type ConduitIdentity } from './conduit-identity.js';
 import { readKeyMeta, writeKeyMeta, type KeyMeta } from './key-meta.js';
-import { readIfExists, writePrivateFile } from './private-file.js';
+import { readIfExists, writePrivateFile } from '../../../fs/private-file.js';
 import { parsePublicKey, rawPublicKeyOf } from './public-key-text.js';
 
 export const pubPathOf = (keyPath: string): string => `${keyPath}.pub`;

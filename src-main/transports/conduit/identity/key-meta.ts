@@ -2,7 +2,7 @@
 // have learned the new key, so the previous one can be dropped once they all have).
 import { z } from 'zod';
 import { isFingerprint } from './public-key-text.js';
-import { readIfExists, writePrivateFile } from './private-file.js';
+import { readIfExists, writePrivateFile } from '../../../fs/private-file.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 

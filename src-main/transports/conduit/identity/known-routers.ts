@@ -3,7 +3,7 @@
 // kept as they are). A malformed line is an error rather than skipped: skipping it would make its
 // router look "unknown" and let a first-use prompt replace a pin the user meant to keep.
 import { isFingerprint } from './public-key-text.js';
-import { readIfExists, writePrivateFile } from './private-file.js';
+import { readIfExists, writePrivateFile } from '../../../fs/private-file.js';
 
 export type KnownRouterStatus = 'match' | 'unknown' | 'changed';
 

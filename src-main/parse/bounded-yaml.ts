@@ -4,7 +4,7 @@
 // parser and the composer) run. Alias bombs are refused twice: by counting `*alias` tokens here, and
 // by toJS's maxAliasCount (https://eemeli.org/yaml/#tojs-options: "Prevent exponential entity
 // expansion attacks by limiting data aliasing").
-import { CST, Lexer, parseDocument, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import { CST, Lexer, LineCounter, YAMLParseError, isScalar, parseDocument, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { checkSize, depthError, ParseLimitError, type ParseLimits } from '../../src-shared/logic/parse-limits.js';
 
 const MARKERS = new Set<string>([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR, CST.BOM]);
@@ -60,7 +60,32 @@ export function checkYamlLimits(text: string, limits: Readonly<ParseLimits>, wha
   }
 }
 
-/** parseDocument after checkYamlLimits: the only way Warren should read YAML that came from outside. */
+/** Offset of the first key that repeats an earlier scalar key of the same mapping (one pass, a Set per mapping). */
+function firstDuplicateKey(doc: Document.Parsed): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const id = `${typeof pair.key.value}:${String(pair.key.value)}`;
+        if (seen.has(id)) {
+          found = pair.key.range?.[0] ?? 0;
+          return visit.BREAK;
+        }
+        seen.add(id);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * parseDocument after checkYamlLimits: the only way Warren should read YAML that came from outside.
+ * Unique keys (the `yaml` default) are checked here in one pass: the package compares every key of
+ * a mapping with every other, and 90,000 keys took minutes of the daemon's only thread.
+ */
 export function parseYamlDocumentBounded(
   text: string,
   limits: Readonly<ParseLimits>,
@@ -68,5 +93,16 @@ export function parseYamlDocumentBounded(
   options: ParseOptions & DocumentOptions & SchemaOptions = {},
 ): Document.Parsed {
   checkYamlLimits(text, limits, what);
-  return parseDocument(text, options);
+  const ownUniqueCheck = options.uniqueKeys === undefined || options.uniqueKeys === true;
+  const lineCounter = options.lineCounter ?? new LineCounter();
+  const doc = parseDocument(text, { ...options, lineCounter, uniqueKeys: ownUniqueCheck ? false : options.uniqueKeys });
+  if (ownUniqueCheck && doc.errors.length === 0) {
+    const at = firstDuplicateKey(doc);
+    if (at !== undefined) {
+      const err = new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique');
+      err.linePos = [lineCounter.linePos(at)];
+      doc.errors.push(err);
+    }
+  }
+  return doc;
 }

@@ -16,9 +16,11 @@ export interface ParseLimits {
 
 /**
  * A settings-like document written by a person (MolePort config.yaml, router.toml, client TOML):
- * the real ones are a few KB and 4–5 levels deep, so these leave ample room.
+ * the real ones are a few KB and 4–5 levels deep, so these leave ample room (128 KiB is about a
+ * thousand forwards). The size also bounds the time: the YAML parser needs several µs per byte on
+ * the daemon's only thread, so 1 MiB would stall every tunnel for seconds.
  */
-export const CONFIG_DOCUMENT_LIMITS: Readonly<ParseLimits> = Object.freeze({ maxBytes: 1024 * 1024, maxDepth: 64, maxAliases: 100 });
+export const CONFIG_DOCUMENT_LIMITS: Readonly<ParseLimits> = Object.freeze({ maxBytes: 128 * 1024, maxDepth: 64, maxAliases: 100 });
 
 /** A JSON message from a client or a peer (JSON-RPC, a Conduit control message, an SSM parameter). */
 export const JSON_MESSAGE_LIMITS: Readonly<ParseLimits> = Object.freeze({ maxBytes: 1024 * 1024, maxDepth: 64, maxAliases: 0 });

@@ -16,10 +16,11 @@ import { runWarren } from '../helpers/cli.js';
 import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
 import { connectThrough, echoThrough } from '../helpers/traffic.js';
 
-const DEPTH = 200_000;
-/** The document from the report: no closing brackets, ends with a newline. */
-const DEEP_FLOW = `${'['.repeat(DEPTH)}\n`;
-const DEEP_BLOCK = `${'- '.repeat(DEPTH / 2)}x\n`;
+/** The document from the report: 200 KB of `[` and a newline (now past the 128 KiB size limit). */
+const REPORTED = `${'['.repeat(200_000)}\n`;
+/** Within the size limit, so the depth check is what refuses them. */
+const DEEP_FLOW = `${'['.repeat(100_000)}\n`;
+const DEEP_BLOCK = `${'- '.repeat(50_000)}x\n`;
 const ALIAS_BOMB = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
 
 /** Send one line on the daemon's socket and read the one JSON line it answers. */
@@ -93,6 +94,7 @@ describe('hostile documents do not take the daemon down', () => {
 
   it('config.import over the socket: deep flow and block nesting and an alias bomb get InvalidParams naming the limit', async () => {
     for (const [what, yaml, pattern] of [
+      ['the reported document', REPORTED, /the MolePort config is too large: 200001 bytes; the limit is 128 KiB/],
       ['deep flow', DEEP_FLOW, /nested too deeply: more than 64 levels/],
       ['deep block', DEEP_BLOCK, /nested too deeply: more than 64 levels/],
       ['alias bomb', ALIAS_BOMB, /alias/i],
@@ -111,6 +113,11 @@ describe('hostile documents do not take the daemon down', () => {
     const imported = await runWarren(env, ['config', 'import', file]);
     expect(imported.code, imported.stderr).toBe(2);
     expect(imported.stderr).toMatch(/nested too deeply/);
+    const reported = path.join(home.path, 'reported.yaml');
+    await fs.writeFile(reported, REPORTED);
+    const big = await runWarren(env, ['config', 'import', reported]);
+    expect(big.code, big.stderr).toBe(2);
+    expect(big.stderr).toMatch(/too large/);
     const validated = await runWarren(env, ['config', 'validate', file]);
     expect(validated.code, validated.stderr).toBe(2);
     expect(validated.stdout + validated.stderr).toMatch(/nested too deeply/);
@@ -124,7 +131,7 @@ describe('hostile documents do not take the daemon down', () => {
     for (const file of [big, '/dev/zero']) {
       const r = await runWarren(env, ['config', 'import', file]);
       expect(r.code, `${file}: ${r.stderr}`).toBe(2);
-      expect(r.stderr).toMatch(/too large.*limit is 1 MiB/);
+      expect(r.stderr).toMatch(/too large.*the limit is 128 KiB/);
     }
     await stillServing();
   });

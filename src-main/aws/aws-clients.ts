@@ -9,6 +9,8 @@ import { EFSClient } from '@aws-sdk/client-efs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { AWS_CALL } from './aws-error.js';
+import { checkProfileAndRegion } from './credentials/profile-check.js';
 
 /** The chain's provider type, without importing a package we do not depend on directly. */
 export type CredentialsProvider = ReturnType<typeof fromNodeProviderChain>;
@@ -58,26 +60,40 @@ export function createAwsClients(target: AwsTarget, opts: AwsClientOptions = {})
     ...(ask ? { mfaCodeProvider: (serial: string) => ask(serial, target) } : {}),
   });
   const recover = opts.credentialRecovery;
+  // A missing profile, source_profile or region is named before the SDK hides it (profile-check.ts);
+  // a success is kept, a failure checked afresh next time (the user may have fixed the file).
+  let checked: Promise<string> | undefined;
+  const check = (): Promise<string> => {
+    const p = (checked ??= checkProfileAndRegion(target));
+    p.catch(() => {
+      if (checked === p) checked = undefined;
+    });
+    return p;
+  };
+  const tried: CredentialsProvider = async (props) => {
+    await check();
+    return chain(props);
+  };
   // The chain memoizes successes only, so calling it again after a recovery really re-resolves.
   const credentials: CredentialsProvider = recover
     ? async (props) => {
         try {
-          return await chain(props);
+          return await tried(props);
         } catch (e) {
           await recover(e, target);
-          return chain(props);
+          return tried(props);
         }
       }
-    : chain;
+    : tried;
   const config = {
     credentials,
     ...(target.profile ? { profile: target.profile } : {}),
-    ...(target.region ? { region: target.region } : {}),
+    region: target.region ?? check,
     maxAttempts: opts.maxAttempts ?? 3,
   };
-  const ec2 = new EC2Client(config);
-  const ssm = new SSMClient(config);
-  const sts = new STSClient(config);
+  const ec2 = tagged(new EC2Client(config));
+  const ssm = tagged(new SSMClient(config));
+  const sts = tagged(new STSClient(config));
   let efs: EFSClient | undefined;
   let ecs: ECSClient | undefined;
   return {
@@ -87,10 +103,10 @@ export function createAwsClients(target: AwsTarget, opts: AwsClientOptions = {})
     ssm,
     sts,
     get efs() {
-      return (efs ??= new EFSClient(config));
+      return (efs ??= tagged(new EFSClient(config)));
     },
     get ecs() {
-      return (ecs ??= new ECSClient(config));
+      return (ecs ??= tagged(new ECSClient(config)));
     },
     destroy() {
       ec2.destroy();
@@ -100,6 +116,33 @@ export function createAwsClients(target: AwsTarget, opts: AwsClientOptions = {})
       ecs?.destroy();
     },
   };
+}
+
+interface Stackable {
+  middlewareStack: { add(mw: (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) => Promise<unknown>, opts: { step: 'initialize'; name: string }): void };
+}
+
+/**
+ * Marks every error a client's call ends with (after the SDK's retries) with the service and
+ * operation, so messages can say "EC2 DescribeInstances (HTTP 502)" whoever made the call.
+ */
+function tagged<C>(client: C): C {
+  (client as unknown as Stackable).middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        if (e instanceof Error && !(AWS_CALL in e)) {
+          const service = (context.clientName ?? '').replace(/Client$/, '');
+          const operation = (context.commandName ?? '').replace(/Command$/, '');
+          Object.defineProperty(e, AWS_CALL, { value: { service, operation }, enumerable: false });
+        }
+        throw e;
+      }
+    },
+    { step: 'initialize', name: 'warrenTagAwsErrors' },
+  );
+  return client;
 }
 
 /** One set of clients per (profile, region): the credential cache (SSO, assumed roles) is shared. */

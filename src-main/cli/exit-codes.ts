@@ -26,6 +26,8 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.EfsParameterInvalid, ExitCode.Config],
   // A home, socket or config file someone else could change: fix its owner or mode.
   [ErrorCode.InsecurePath, ExitCode.Config],
+  // No such AWS profile, no region, a source_profile that does not exist: fix ~/.aws/config.
+  [ErrorCode.AwsConfigInvalid, ExitCode.Config],
   [ErrorCode.SourceNotAllowed, ExitCode.Auth],
   // The link is not in the state the command needs, or cannot be made. AlreadyConnected sits here
   // too: it is a connection-state conflict (`ssh connect` itself treats it as success).
@@ -45,6 +47,8 @@ const byApiCode: ReadonlyMap<number, ExitCodeValue> = new Map<number, ExitCodeVa
   [ErrorCode.RouterKeyMismatch, ExitCode.Auth],
   [ErrorCode.ClientNotAuthorized, ExitCode.Auth],
   [ErrorCode.AwsAccessDenied, ExitCode.Auth],
+  // AuthFailure, UnrecognizedClientException, expired tokens: the credentials, not the network.
+  [ErrorCode.AwsCredentialsRejected, ExitCode.Auth],
   // The door the call came through may not do this: a permission, like the auth family.
   [ErrorCode.NotAllowedFromThisDoor, ExitCode.Auth],
   // A local resource is taken.

@@ -64,6 +64,13 @@ export function hintFor(err: Pick<WarrenError, 'code' | 'data'>, subject: HintSu
       return 'a run publishes it once it adds a mount target; `warren efs status` shows the mount targets there are';
     case ErrorCode.EfsParameterInvalid:
       return 'the parameter must hold {"mount_targets":[{"mount_target_id","ip_address","availability_zone","subnet_id"}]}; the next run that adds a mount target rewrites it';
+    // AWS failures carry their hint from the one error table (src-shared/aws/error-table.ts).
+    case ErrorCode.AwsCredentialsRejected:
+    case ErrorCode.AwsConfigInvalid:
+    case ErrorCode.AwsAccessDenied:
+    case ErrorCode.AwsRequestFailed:
+    case ErrorCode.SsmTargetNotConnected:
+      return field(err.data, 'hint');
     case ErrorCode.MethodNotFound:
       return 'the daemon may be older than this CLI: restart it with `warren daemon stop && warren daemon start`';
     default:

@@ -24,6 +24,10 @@ const PERMANENT = new Set<number>([
   ErrorCode.PortConflict,
   ErrorCode.InvalidParams,
   ErrorCode.AwsAccessDenied,
+  // Credentials AWS does not accept, a profile or region that does not exist: retrying with the
+  // same ones cannot help (an SSO sign-in is offered before this, by the credential recovery).
+  ErrorCode.AwsCredentialsRejected,
+  ErrorCode.AwsConfigInvalid,
   ErrorCode.RouterKeyMismatch,
   ErrorCode.ClientNotAuthorized,
   ErrorCode.ProtocolMismatch,

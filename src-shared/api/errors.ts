@@ -46,6 +46,10 @@ export const ErrorCode = {
   AwsRequestFailed: 2003,
   /** The instance already has session.max_sessions_per_instance SSM forwards running. data: { instance_id, running, limit } */
   SsmSessionLimit: 2004,
+  /** AWS did not accept the credentials themselves (unknown or expired keys, bad signature). data: { name, hint } */
+  AwsCredentialsRejected: 2005,
+  /** The AWS profile or region Warren was told to use is missing or incomplete (no such profile, no region, a missing source_profile). data: { profile, hint } */
+  AwsConfigInvalid: 2006,
   // ── 3xxx conduit ──
   /** The router presented a key other than the pinned one (--router-key or known_routers). Always refused. data: { router, expected, actual } */
   RouterKeyMismatch: 3001,

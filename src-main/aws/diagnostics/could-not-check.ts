@@ -5,6 +5,8 @@
 // and what to try.
 import { diagnosticItemDescriptions } from '../../../src-shared/api/diagnose-contract.js';
 import type { CouldNotCheckReason, DiagnosticItemName, Severity } from '../../../src-shared/api/diagnostics.js';
+import { awsErrorRow } from '../../../src-shared/aws/error-table.js';
+import { describeAwsFailure } from '../aws-error.js';
 import { errorName, isAccessDenied } from './aws-facts.js';
 import type { CheckOutcome } from './types.js';
 
@@ -22,30 +24,6 @@ export const HIDDEN_SEVERITY: Readonly<Record<DiagnosticItemName, Severity>> = {
   local_port_availability: 'ERROR',
 };
 
-// Codes AWS uses when it does not accept the credentials themselves (as opposed to a policy denying
-// the call): EC2's AuthFailure, the JSON protocols' UnrecognizedClientException, STS/Query's
-// InvalidClientTokenId, signature and expiry errors; plus the SDK's own "no credentials" errors.
-// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html (AuthFailure),
-// https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html (InvalidClientTokenId, …).
-const AUTH = new Set([
-  'AuthFailure',
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'SignatureDoesNotMatch',
-  'InvalidSignatureException',
-  'IncompleteSignature',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'RequestExpired',
-  'MissingAuthenticationToken',
-  'MissingAuthenticationTokenException',
-  'CredentialsProviderError',
-  'TokenProviderError',
-]);
-
-// Throttling codes across EC2 (RequestLimitExceeded), SSM/JSON (ThrottlingException) and Query.
-const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled', 'RequestThrottledException', 'SlowDown']);
-
 interface SdkErrorShape {
   $fault?: unknown;
   $metadata?: { httpStatusCode?: number };
@@ -58,9 +36,11 @@ function httpStatus(e: unknown): number | undefined {
 export function couldNotCheckReason(e: unknown): CouldNotCheckReason {
   const name = errorName(e);
   if (isAccessDenied(e)) return 'access_denied';
-  if (AUTH.has(name)) return 'auth';
+  // One table says which codes are credential or throttling problems, for every AWS caller.
+  const kind = awsErrorRow(name).kind;
+  if (kind === 'auth') return 'auth';
   const status = httpStatus(e);
-  if (THROTTLED.has(name) || status === 429) return 'throttled';
+  if (kind === 'throttled' || status === 429) return 'throttled';
   // No HTTP status and not a modelled service error: the request never got an answer.
   if (status === undefined && !(e instanceof Error && '$fault' in e)) return 'network';
   return 'api_error';
@@ -87,8 +67,8 @@ export function couldNotCheck(item: DiagnosticItemName, e: unknown, target: stri
   const reason = couldNotCheckReason(e);
   const code = errorName(e);
   const status = httpStatus(e);
-  const text = e instanceof Error ? e.message : String(e);
-  const cause = `${code}${status !== undefined ? ` (HTTP ${status})` : ''}${text && text !== code ? `: ${text}` : ''}`;
+  // Service, operation, status and AWS's words, never the SDK's internals.
+  const cause = describeAwsFailure(e);
   return {
     status: 'could_not_check',
     reason,

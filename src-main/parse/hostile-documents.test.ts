@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WarrenError } from '../../src-shared/api/errors.js';
 import { decodeMountTargetParameter, MountTargetParameterError } from '../../src-shared/efs/mount-targets.js';
-import { CONFIG_DOCUMENT_LIMITS, ParseLimitError, parseJsonBounded } from '../../src-shared/logic/parse-limits.js';
+import { CONFIG_DOCUMENT_LIMITS, ParseLimitError, TOML_FILE_LIMITS, parseJsonBounded } from '../../src-shared/logic/parse-limits.js';
 import { validateMolePortConfig } from '../cli/config-validate.js';
 import { importMolePortYaml } from '../store/moleport-import.js';
 import { ProtocolError } from '../transports/conduit/protocol/frame-decoder.js';
@@ -95,7 +95,7 @@ describe('hostile documents at every parser entry point', () => {
     );
     await fs.writeFile(file, `a = ${'['.repeat(100_000)}`);
     await expect(readTomlFile(file, 'hostile.toml', 'n/a')).rejects.toThrow(/hostile.toml is nested too deeply: more than 64 levels/);
-    await fs.writeFile(file, `a = "${'x'.repeat(CONFIG_DOCUMENT_LIMITS.maxBytes)}"`);
+    await fs.writeFile(file, `a = "${'x'.repeat(TOML_FILE_LIMITS.maxBytes)}"`);
     await expect(readTomlFile(file, 'hostile.toml', 'n/a')).rejects.toThrow(/hostile.toml is too large/);
   });
 

@@ -22,6 +22,12 @@ export interface ParseLimits {
  */
 export const CONFIG_DOCUMENT_LIMITS: Readonly<ParseLimits> = Object.freeze({ maxBytes: 128 * 1024, maxDepth: 64, maxAliases: 100 });
 
+/**
+ * A Conduit TOML file. A router's `authorized_clients` lists every client (about 200 bytes each),
+ * so a large fleet needs more room than a MolePort config; smol-toml reads 1 MiB in ~0.3 s.
+ */
+export const TOML_FILE_LIMITS: Readonly<ParseLimits> = Object.freeze({ maxBytes: 4 * 1024 * 1024, maxDepth: 64, maxAliases: 0 });
+
 /** A JSON message from a client or a peer (JSON-RPC, a Conduit control message, an SSM parameter). */
 export const JSON_MESSAGE_LIMITS: Readonly<ParseLimits> = Object.freeze({ maxBytes: 1024 * 1024, maxDepth: 64, maxAliases: 0 });
 

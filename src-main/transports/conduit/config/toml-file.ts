@@ -3,7 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { TomlError, parse } from 'smol-toml';
-import { CONFIG_DOCUMENT_LIMITS, ParseLimitError, depthError } from '../../../../src-shared/logic/parse-limits.js';
+import { TOML_FILE_LIMITS, ParseLimitError, depthError } from '../../../../src-shared/logic/parse-limits.js';
 import { readTextFileBounded } from '../../../parse/bounded-file.js';
 import { conduitConfigError } from './config-error.js';
 
@@ -20,8 +20,8 @@ export function isTable(value: unknown): value is TomlTable {
 export async function readTomlFile(file: string, label: string, missingHint: string): Promise<TomlTable> {
   let text: string;
   try {
-    // Bounded: a config file is a few KB; /dev/zero or a huge file must not fill memory.
-    text = await readTextFileBounded(file, CONFIG_DOCUMENT_LIMITS.maxBytes, label);
+    // Bounded: /dev/zero or a huge file must not fill memory (a router's client list may be long).
+    text = await readTextFileBounded(file, TOML_FILE_LIMITS.maxBytes, label);
   } catch (e) {
     if (e instanceof ParseLimitError) throw conduitConfigError([e.message]);
     const code = (e as NodeJS.ErrnoException).code;
@@ -31,10 +31,10 @@ export async function readTomlFile(file: string, label: string, missingHint: str
   }
   try {
     // smol-toml counts nesting itself and stops at maxDepth (its default is 1000; a config needs 3).
-    return parse(text, { maxDepth: CONFIG_DOCUMENT_LIMITS.maxDepth });
+    return parse(text, { maxDepth: TOML_FILE_LIMITS.maxDepth });
   } catch (e) {
     if (!(e instanceof TomlError)) throw e;
-    if (/excessively nested/.test(e.message)) throw conduitConfigError([depthError(label, CONFIG_DOCUMENT_LIMITS.maxDepth, ` (line ${e.line})`).message]);
+    if (/excessively nested/.test(e.message)) throw conduitConfigError([depthError(label, TOML_FILE_LIMITS.maxDepth, ` (line ${e.line})`).message]);
     const [first = '', ...shown] = e.message.split('\n');
     const reason = first.replace(/^Invalid TOML document:\s*/, '');
     const spot = shown.filter((l) => l.trim() !== '').join('\n');

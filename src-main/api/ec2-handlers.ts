@@ -1,11 +1,9 @@
 // ec2.* handlers: SSM forwards are rules of kind "ssm" run by the engine; the instance list is read
-// through the real SDK clients (DescribeInstances + DescribeInstanceInformation).
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
-import { ErrorCode, WarrenError, type Ec2Instance, type ParsedParamsOf, type LinkConnection, type LinkHistorySummary, type SsmRule, type SsmSessionInfo } from '../../src-shared/api/index.js';
+// through the real SDK clients (src-main/aws/ec2/list-instances.ts).
+import { ErrorCode, WarrenError, type ParsedParamsOf, type LinkConnection, type LinkHistorySummary, type SsmRule, type SsmSessionInfo } from '../../src-shared/api/index.js';
 import type { AwsClientCache } from '../aws/aws-clients.js';
 import type { Engine } from '../core/engine.js';
-import { awsError } from '../transports/ssm/aws-errors.js';
+import { listInstances } from '../aws/ec2/list-instances.js';
 import type { Handlers } from './dispatcher.js';
 
 type Ec2Method = 'ec2.connect' | 'ec2.list' | 'ec2.status' | 'ec2.terminate' | 'ec2.instances' | 'ec2.history';
@@ -109,30 +107,7 @@ export function createEc2Handlers(
     },
     'ec2.instances': async (p) => {
       if (!aws) throw new WarrenError(ErrorCode.InternalError, 'this Warren has no AWS access configured');
-      const clients = aws.get({ profile: p.profile, region: p.region });
-      try {
-        const [described, info] = await Promise.all([
-          clients.ec2.send(new DescribeInstancesCommand({})),
-          clients.ssm.send(new DescribeInstanceInformationCommand({})),
-        ]);
-        const agents = new Map((info.InstanceInformationList ?? []).map((i) => [i.InstanceId ?? '', i]));
-        const instances: Ec2Instance[] = (described.Reservations ?? []).flatMap((r) =>
-          (r.Instances ?? []).map((i) => {
-            const out: Ec2Instance = { instance_id: i.InstanceId ?? '', state: i.State?.Name ?? 'unknown' };
-            const name = i.Tags?.find((t) => t.Key === 'Name')?.Value;
-            if (name) out.name = name;
-            if (i.Platform) out.platform = i.Platform;
-            if (i.PrivateIpAddress) out.private_ip = i.PrivateIpAddress;
-            const agent = agents.get(out.instance_id);
-            if (agent?.PingStatus) out.ssm_ping = agent.PingStatus;
-            if (agent?.AgentVersion) out.agent_version = agent.AgentVersion;
-            return out;
-          }),
-        );
-        return { instances };
-      } catch (e) {
-        throw awsError(e, 'listing EC2 instances');
-      }
+      return listInstances(aws.get({ profile: p.profile, region: p.region }));
     },
   };
 }

@@ -99,7 +99,11 @@ export const ec2Methods = {
   },
   'ec2.instances': {
     params: z.object(awsTarget).strict(),
-    result: z.object({ instances: z.array(ec2InstanceSchema) }),
+    result: z.object({
+      instances: z.array(ec2InstanceSchema),
+      /** Set when DescribeInstanceInformation was denied or failed: every ssm_ping is then unknown, and this says why and what to try. */
+      agent_status_error: z.string().optional(),
+    }),
     doc: 'EC2 instances of a profile/region with their SSM agent status',
   },
 } as const;

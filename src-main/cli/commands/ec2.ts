@@ -131,11 +131,13 @@ export function registerEc2(program: Command, ctx: CliContext): void {
   withJson(awsOptions(ec2.command('instances').description('instances of a profile/region with their SSM agent status'))).action(async (f: AwsFlags & JsonFlag) => {
     const r = await callAnsweringPrompts(ctx, 'ec2.instances', awsParams(f));
     if (f.json) return ctx.json(r);
+    // The instances came back but their agent status did not: say so rather than "not managed".
+    if (r.agent_status_error) ctx.err(`warning: ${r.agent_status_error}`);
     if (r.instances.length === 0) return ctx.out('no instances');
     ctx.out(
       formatTable(
         ['INSTANCE', 'NAME', 'STATE', 'SSM', 'AGENT', 'PRIVATE IP'],
-        r.instances.map((i) => [i.instance_id, i.name ?? '', i.state, i.ssm_ping ?? 'not managed', i.agent_version ?? '', i.private_ip ?? '']),
+        r.instances.map((i) => [i.instance_id, i.name ?? '', i.state, i.ssm_ping ?? (r.agent_status_error ? 'unknown' : 'not managed'), i.agent_version ?? '', i.private_ip ?? '']),
       ),
     );
   });

@@ -118,8 +118,10 @@ describe('connection diagnostics against the emulator', () => {
   });
 
   it('no VPC endpoints: ERROR without a public IP, WARNING with one', { timeout: 5000 }, async () => {
-    emu.addInstance({ ...HEALTHY, vpcEndpoints: false, publicIp: null });
-    const report = await runDiagnostics(ctx(), { mode: 'full' });
+    // An agent that never registered: an Online one would prove the instance reaches SSM (issue 12, finding 7).
+    emu.addInstance({ ...HEALTHY, vpcEndpoints: false, publicIp: null, agentOnline: false, agentRegistered: false });
+    // The item alone, so the likelihood weighs this ERROR only (the unregistered agent is CRITICAL).
+    const report = await runDiagnostics(ctx(), { mode: 'item', items: ['vpc_endpoints'] });
     const vpc = item(report, 'vpc_endpoints');
     expect(vpc).toMatchObject({ status: 'fail', severity: 'ERROR', details: { missing_endpoints: ['ssm', 'ssmmessages', 'ec2messages'], public_ip: null } });
     expect(vpc.recommendation?.commands?.[0]).toMatch(/^aws ec2 create-vpc-endpoint --vpc-id vpc-\S+ --vpc-endpoint-type Interface --service-name com\.amazonaws\.eu-west-1\.ssm /);

@@ -1,6 +1,6 @@
 // security_groups: SSM needs no inbound rule, but the agent must get out on TCP 443 (to the
 // endpoints or the internet). Any egress rule covering 443 counts: we cannot know the endpoint IPs.
-import { DescribeSecurityGroupsCommand, type IpPermission } from '@aws-sdk/client-ec2';
+import { paginateDescribeSecurityGroups, type SecurityGroup, type IpPermission } from '@aws-sdk/client-ec2';
 import { cliTarget, describeTarget, goneOutcome, isGone } from '../aws-facts.js';
 import { defineCheck } from '../define-check.js';
 
@@ -17,8 +17,10 @@ export const checkSecurityGroups = defineCheck('security_groups', async (ctx) =>
   const ids = (instance.SecurityGroups ?? []).map((g) => g.GroupId).filter((id): id is string => !!id);
   if (ids.length === 0) return { status: 'warn', severity: 'WARNING', message: 'The instance reports no security groups.', details: { group_ids: [] } };
 
-  const out = await ctx.aws.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ids }));
-  const open = (out.SecurityGroups ?? []).filter((g) => (g.IpPermissionsEgress ?? []).some(allows443)).map((g) => g.GroupId);
+  // Every list call follows its paginator (a handful of ids is one page, but the rule has no exceptions).
+  const groups: SecurityGroup[] = [];
+  for await (const page of paginateDescribeSecurityGroups({ client: ctx.aws.ec2 }, { GroupIds: ids })) groups.push(...(page.SecurityGroups ?? []));
+  const open = groups.filter((g) => (g.IpPermissionsEgress ?? []).some(allows443)).map((g) => g.GroupId);
   const details = { group_ids: ids, groups_allowing_443_out: open };
   if (open.length > 0) return { status: 'pass', severity: 'INFO', message: `Outbound HTTPS (443) is allowed by ${open.join(', ')}.`, details };
   const target = await cliTarget(ctx);

@@ -1,7 +1,8 @@
 // The emulated service and agent as strict as the real ones where Warren's client depends on it,
 // each exercised through Warren's own SsmDataChannel/SsmLink: a data-channel token opens one
-// socket only, OpenDataChannelInput's MessageSchemaVersion and ClientId are checked, and a session
-// whose smux server died ends instead of accepting streams that then hang.
+// socket only, OpenDataChannelInput's MessageSchemaVersion and ClientId are checked, a session
+// whose smux server died ends instead of accepting streams that then hang, the agent holds its
+// sends during pause_publication, and after a resume it resends one message per 100 ms tick.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -9,6 +10,7 @@ import { SsmDataChannel } from '../../../src-main/transports/ssm/data-channel/da
 import { SsmLink } from '../../../src-main/transports/ssm/data-channel/ssm-link.js';
 import { startDataChannelService, type DataChannelService } from '../../fixtures/aws-emulator/data-channel/index.js';
 import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
+import { startTcpPeer, type PeerConn, type TcpPeer } from '../helpers/tcp-peer.js';
 
 let svc: DataChannelService;
 let echo: EchoServer;
@@ -22,11 +24,36 @@ afterAll(async () => {
   await svc.close();
   await echo.close();
 });
-afterEach(() => {
+const peers: TcpPeer[] = [];
+afterEach(async () => {
   for (const c of channels.splice(0)) c.close();
+  for (const p of peers.splice(0)) await p.close();
 });
 
-function newSession(): { sessionId: string; tokenValue: string; streamUrl: string } {
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A target that speaks only when the test says so, through one stream of a fresh session. */
+async function quietTarget(): Promise<{ s: ReturnType<typeof newSession>; ch: SsmDataChannel; got: () => number; conn: PeerConn }> {
+  const peer = await startTcpPeer(() => undefined);
+  peers.push(peer);
+  const s = newSession(peer.port);
+  const ch = await open(s);
+  const stream = await new SsmLink(ch, s.sessionId).openStream({ host: 'localhost', port: peer.port });
+  let got = 0;
+  stream.on('data', (c: Buffer) => (got += c.length));
+  stream.on('error', () => undefined);
+  stream.write('hello');
+  await until(() => peer.conns[0]?.received === 5);
+  return { s, ch, got: () => got, conn: peer.conns[0]! };
+}
+
+function newSession(port = echo.port): { sessionId: string; tokenValue: string; streamUrl: string } {
   const sessionId = `warren-${randomUUID()}`;
   const tokenValue = randomUUID();
   const { streamUrl } = svc.createSession({
@@ -34,7 +61,7 @@ function newSession(): { sessionId: string; tokenValue: string; streamUrl: strin
     tokenValue,
     target: 'i-0123456789abcdef0',
     documentName: 'AWS-StartPortForwardingSession',
-    parameters: { portNumber: [String(echo.port)], localPortNumber: ['0'] },
+    parameters: { portNumber: [String(port)], localPortNumber: ['0'] },
   });
   return { sessionId, tokenValue, streamUrl };
 }
@@ -106,4 +133,44 @@ describe('emulated agent: the multiplexer', () => {
     expect(svc.inspect(s.sessionId)?.closedWith).toMatch(/multiplexer stopped/);
     await expect(link.openStream({ host: 'localhost', port: echo.port })).rejects.toThrow();
   }, 20_000);
+});
+
+describe('emulated agent: pause_publication and resume', () => {
+  const SIZE = 20 * 1024; // ≥ 20 Output messages: the agent sends at most 1024 bytes in each
+
+  it('holds every send while paused; start_publication brings them back one per 100 ms tick, not at once', async () => {
+    const { s, got, conn } = await quietTarget();
+    svc.pausePublication(s.sessionId);
+    conn.socket.write(Buffer.alloc(SIZE, 7));
+    await until(() => (svc.inspect(s.sessionId)?.held ?? 0) >= 20);
+    expect(got()).toBe(0); // held, not sent
+    const started = performance.now();
+    svc.startPublication(s.sessionId);
+    await until(() => got() >= SIZE, 20_000);
+    // datachannel.go: nothing is flushed on start_publication; the resend scheduler takes the
+    // oldest unacknowledged message once per 100 ms tick, so 20 messages need at least ~2 s.
+    expect(performance.now() - started).toBeGreaterThan(15 * 100);
+    expect(svc.inspect(s.sessionId)?.resent).toBeGreaterThanOrEqual(20);
+  }, 30_000);
+
+  it('after a resume, resends only the oldest unacknowledged message per tick (what Warren sees is as slow as AWS)', async () => {
+    const { s, ch, got, conn } = await quietTarget();
+    let resume: (() => void) | undefined;
+    ch.onDisconnect(() => {
+      resume = () => {
+        const r = svc.resumeSession(s.sessionId)!;
+        void ch.resume(r.tokenValue, r.streamUrl);
+      };
+    });
+    svc.dropWebSocket(s.sessionId);
+    await until(() => resume !== undefined);
+    conn.socket.write(Buffer.alloc(SIZE, 9)); // the agent "sends" these into the gap
+    await until(() => (svc.inspect(s.sessionId)?.held ?? 0) >= 20);
+    const started = performance.now();
+    resume!();
+    await until(() => got() >= SIZE, 20_000);
+    expect(got()).toBe(SIZE);
+    expect(performance.now() - started).toBeGreaterThan(15 * 100);
+    expect(ch.connected).toBe(true);
+  }, 30_000);
 });

@@ -105,13 +105,31 @@ describe('SSM data channel, mux mode', () => {
       void channel.resume(r.tokenValue, r.streamUrl);
     });
     const stream = await link.openStream({ host: 'localhost', port: echo.port });
-    let dropped = false;
-    await echoThrough(stream, 4 * 1024 * 1024, (got) => {
-      if (!dropped && got > 1024 * 1024) {
-        dropped = true;
-        svc.dropWebSocket(sessionId);
-      }
+    // 2 MB echoed whole, the socket dropped, 2 MB more written into the gap: the client's side
+    // resends its backlog after the resume. The agent's side has (almost) nothing unacknowledged
+    // at the drop: like the real agent, the emulated one resends one message per 100 ms tick
+    // after a resume (datachannel.go), which data-channel-agent.test.ts covers.
+    const data = randomBytes(4 * 1024 * 1024);
+    const half = data.length / 2;
+    const hash = createHash('sha256');
+    let got = 0;
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('data', (c: Buffer) => {
+        hash.update(c);
+        got += c.length;
+        if (got === half) {
+          svc.dropWebSocket(sessionId);
+          for (let off = half; off < data.length; off += 64 * 1024) stream.write(data.subarray(off, off + 64 * 1024));
+        }
+        if (got >= data.length) resolve();
+      });
+      stream.once('error', reject);
     });
+    for (let off = 0; off < half; off += 64 * 1024) stream.write(data.subarray(off, off + 64 * 1024));
+    await done;
+    expect(got).toBe(data.length);
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    stream.end();
     expect(disconnects).toBe(1);
     expect(channel.connected).toBe(true);
   }, 30_000);

@@ -1,14 +1,17 @@
 // The emulated service and agent as strict as the real ones where Warren's client depends on it,
 // each exercised through Warren's own SsmDataChannel/SsmLink: a data-channel token opens one
 // socket only, OpenDataChannelInput's MessageSchemaVersion and ClientId are checked, a session
-// whose smux server died ends instead of accepting streams that then hang, the agent holds its
+// whose smux server died ends instead of accepting streams that then hang, a session ended by the
+// TerminateSession flag stops counting as active for the control plane, the agent holds its
 // sends during pause_publication, and after a resume it resends one message per 100 ms tick.
 import { randomUUID } from 'node:crypto';
+import { ResumeSessionCommand, SSMClient, StartSessionCommand } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SsmDataChannel } from '../../../src-main/transports/ssm/data-channel/data-channel.js';
 import { SsmLink } from '../../../src-main/transports/ssm/data-channel/ssm-link.js';
 import { startDataChannelService, type DataChannelService } from '../../fixtures/aws-emulator/data-channel/index.js';
+import { startAwsEmulator } from '../../fixtures/aws-emulator/index.js';
 import { startEchoServer, type EchoServer } from '../helpers/echo-server.js';
 import { startTcpPeer, type PeerConn, type TcpPeer } from '../helpers/tcp-peer.js';
 
@@ -173,4 +176,32 @@ describe('emulated agent: pause_publication and resume', () => {
     expect(performance.now() - started).toBeGreaterThan(15 * 100);
     expect(ch.connected).toBe(true);
   }, 30_000);
+});
+
+describe('emulated service: a session ended on the data channel', () => {
+  it('ended by the TerminateSession flag alone, it is no longer active and cannot be resumed', async () => {
+    const emu = await startAwsEmulator({ sessions: svc });
+    const env = emu.env();
+    const ssm = new SSMClient({
+      region: emu.region,
+      endpoint: emu.url,
+      maxAttempts: 1,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    });
+    try {
+      const id = 'i-0123456789abcdef0';
+      emu.addInstance({ id, name: 'db', state: 'running' });
+      const r = await ssm.send(new StartSessionCommand({ Target: id, DocumentName: 'AWS-StartPortForwardingSession', Parameters: { portNumber: [String(echo.port)] } }));
+      const ch = await open({ sessionId: r.SessionId!, tokenValue: r.TokenValue!, streamUrl: r.StreamUrl! });
+      expect(emu.activeSessions()).toEqual([r.SessionId]);
+      await ch.terminate(); // the flag on the data channel, as the plugin sends it on SIGINT
+      expect(emu.calls.some((c) => c.action === 'TerminateSession')).toBe(false);
+      expect(emu.activeSessions()).toEqual([]);
+      const resumed = await ssm.send(new ResumeSessionCommand({ SessionId: r.SessionId! }));
+      expect(resumed.TokenValue ?? '').toBe('');
+    } finally {
+      ssm.destroy();
+      await emu.close();
+    }
+  }, 20_000);
 });

@@ -40,6 +40,7 @@ describe('warren diagnose aws-config through the emulator', () => {
       proc,
       `console.log(JSON.stringify({ Version: 1, AccessKeyId: 'ASIAWARRENSHORT00001', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 600000).toISOString() }));\n`,
     );
+    emu.credentials.add('ASIAWARRENSHORT00001', 's');
     const config = path.join(home.path, 'aws-config');
     const credentials = path.join(home.path, 'aws-credentials');
     await fs.writeFile(

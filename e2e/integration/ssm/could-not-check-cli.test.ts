@@ -28,7 +28,7 @@ describe('could not check through the daemon and CLI', () => {
 
   beforeAll(async () => {
     home = await makeTempDir('warren-could-not-check-');
-    emu = await startAwsEmulator({ region: 'eu-west-1', strictAccessKeys: true });
+    emu = await startAwsEmulator({ region: 'eu-west-1' });
     emu.addInstance({ id: BARE, name: 'bare', state: 'running', vpcEndpoints: false, iamProfile: null });
     emu.addInstance({ id: NOROLE, name: 'norole', state: 'running', vpcEndpoints: true, publicIp: '203.0.113.41', iamProfile: null });
     emu.addInstance({ id: OFF, name: 'off', state: 'stopped', vpcEndpoints: true, publicIp: '203.0.113.42' });

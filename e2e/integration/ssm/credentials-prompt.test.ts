@@ -99,6 +99,8 @@ describe('credential prompts (MFA, SSO) through the daemon', () => {
       prefix: 'warren-creds-',
       setup: (e) => {
         e.addInstance({ id: WEB, name: 'web', state: 'running' });
+        // The base profile's static keys, so the emulator can verify what they sign.
+        e.credentials.add('AKIDBASE000000000001', 'base-secret');
         e.identity.addRole({ arn: ADMIN_ROLE, mfa: { serial: SERIAL, code: '246810' } });
         e.identity.addRole({ arn: OPS_ROLE, mfa: { serial: SERIAL, code: '135790' } });
         e.identity.addSsoRole(ACCOUNT, 'Developer');
